@@ -1,0 +1,70 @@
+/**
+ * The only reader of Pulumi config. Collects this project's keys, JSON-decodes structured values,
+ * records how each secret key is stored, validates everything with {@link parseConfig}, and hands
+ * secrets out as `Output<string>` secrets. Nothing here runs at import time.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, SECRET_KEYS, SecretKey, SecretPresence, StackConfig, parseConfig } from "./schema";
+
+export interface LoadedConfig {
+  config: StackConfig;
+  /** Secrets that are set, as Pulumi secrets. Required ones are guaranteed present. */
+  secrets: Partial<Record<SecretKey, pulumi.Output<string>>>;
+}
+
+/** Decodes one raw config string the way `Config.getObject` does, keeping plain strings as strings. */
+export function decodeValue(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+type SecretCheck = (fullKey: string) => boolean;
+
+/** Pulumi's own record of which config keys were set with --secret (PULUMI_CONFIG_SECRET_KEYS). */
+function secretKeyCheck(): SecretCheck {
+  const runtimeConfig = pulumi.runtime as unknown as { isConfigSecret?: SecretCheck };
+  return runtimeConfig.isConfigSecret ?? (() => true);
+}
+
+/** Reads and validates this stack's config; throws {@link ConfigError} listing every problem. */
+export function loadConfig(): LoadedConfig {
+  const project = pulumi.getProject();
+  const prefix = `${project}:`;
+  const isSecret = secretKeyCheck();
+  const values: Record<string, unknown> = {};
+  const presence: SecretPresence = {};
+  for (const [fullKey, raw] of Object.entries(pulumi.runtime.allConfig())) {
+    if (!fullKey.startsWith(prefix)) continue;
+    const key = fullKey.slice(prefix.length);
+    if (key in SECRET_KEYS) presence[key] = isSecret(fullKey) ? "secret" : "plaintext";
+    else values[key] = decodeValue(raw);
+  }
+  let config: StackConfig;
+  try {
+    config = parseConfig(values, presence);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new StackConfigError(err.problems);
+    throw err;
+  }
+  const cfg = new pulumi.Config(project);
+  const secrets: LoadedConfig["secrets"] = {};
+  for (const key of Object.keys(SECRET_KEYS) as SecretKey[]) {
+    if (presence[key]) secrets[key] = cfg.requireSecret(key);
+  }
+  return { config, secrets };
+}
+
+/**
+ * A config failure as Pulumi should show it: `RunError` ends the program with the message only
+ * (one `config error:` line per problem), without a stack trace.
+ */
+export class StackConfigError extends pulumi.RunError {
+  constructor(public readonly problems: string[]) {
+    super(new ConfigError(problems).message);
+  }
+}
+
+export { ConfigError };

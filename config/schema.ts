@@ -1,0 +1,232 @@
+/**
+ * The stack-config schema and the one pure entry point, {@link parseConfig}. Shared project
+ * defaults (versions, schedules, retention, time zone) live in Pulumi.yaml and are required here;
+ * defaults of fields inside stack-specific objects live here, once. See README "Stack config".
+ */
+import { z } from "zod";
+import { BACKUP_PATHS, PATH_KEYS, PathKey, bucketName } from "../components/lib/backup-paths";
+import {
+  bucketNameProblem,
+  bucketNameSchema,
+  cronProblem,
+  cronSchema,
+  dnsLabelSchema,
+  endpointSchema,
+  imageSchema,
+  maxCronGapHours,
+  semverSchema,
+  timeZoneSchema,
+} from "./validators";
+
+const pathFlags = z.strictObject(
+  Object.fromEntries(PATH_KEYS.map((k) => [k, z.boolean().default(BACKUP_PATHS[k].enabledByDefault)])) as Record<
+    PathKey,
+    z.ZodDefault<z.ZodBoolean>
+  >,
+);
+
+const bucketOverrides = z.strictObject(
+  Object.fromEntries(PATH_KEYS.map((k) => [k, bucketNameSchema.optional()])) as Record<PathKey, z.ZodOptional<typeof bucketNameSchema>>,
+);
+
+export const hubSchema = z.strictObject({
+  /** MinIO S3 endpoint, scheme://host:port. Required. */
+  endpoint: endpointSchema,
+  /** S3 region sent by clients. Default `us-east-1`. */
+  region: z.string().min(1).default("us-east-1"),
+  /** Buckets are `<bucketPrefix>-<path>` and writer users `<bucketPrefix>-<writer>`. Required. */
+  bucketPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]{1,40}$/, "must be 2-41 lowercase letters, digits or '-'"),
+  /** Per-path bucket name overrides. Default none. */
+  buckets: bucketOverrides.prefault({}),
+  /** Paths whose *current* objects expire after retentionDays (noncurrent versions always do). */
+  expireCurrentObjects: z
+    .array(z.enum(PATH_KEYS))
+    .default(PATH_KEYS.filter((k) => BACKUP_PATHS[k].expireCurrentByDefault)),
+  /** Verify TLS (https endpoints only). Default true. */
+  tlsVerify: z.boolean().default(true),
+});
+
+export const configSchema = z.strictObject({
+  /** IANA time zone of every CronJob (`timeZone`). Pulumi.yaml: UTC. */
+  timeZone: timeZoneSchema,
+  /** Days before the hub expires backups (and noncurrent versions). Pulumi.yaml: 14. */
+  retentionDays: z.number().int("must be a whole number of days").min(1, "must be at least 1 day").max(3650, "must be at most 3650 days"),
+  /** Cron schedules (5 fields, in `timeZone`). Pulumi.yaml holds the defaults. */
+  schedules: z.strictObject({
+    postgresBackup: cronSchema,
+    postgresRestoreDrill: cronSchema,
+    rgwMirror: cronSchema,
+    velero: cronSchema,
+    volsync: cronSchema,
+  }),
+  /** Pinned chart and application versions. Pulumi.yaml holds the defaults. */
+  versions: z.strictObject({
+    veleroChart: semverSchema,
+    velero: semverSchema,
+  }),
+  /** Container images by role, each pinned by digest. Default none. */
+  images: z.record(z.string(), imageSchema).default({}),
+  /** Kubernetes provider: kubeconfig context and optional kubeconfig path. Default: ambient kubeconfig. */
+  kubernetes: z
+    .strictObject({ context: z.string().min(1).optional(), kubeconfig: z.string().min(1).optional() })
+    .prefault({}),
+  /** Namespaces the components deploy into. */
+  namespaces: z
+    .strictObject({
+      apps: dnsLabelSchema.default("apps"),
+      velero: dnsLabelSchema.default("velero"),
+      monitoring: dnsLabelSchema.default("monitoring"),
+      volsync: dnsLabelSchema.default("volsync-system"),
+    })
+    .prefault({}),
+  /** The MinIO backup hub. Required. */
+  hub: hubSchema,
+  /** Which backup paths this cluster runs. Default: all but volsync. */
+  paths: pathFlags.prefault({}),
+  /** Grafana provider; omit to manage no Grafana resources. */
+  grafana: z
+    .strictObject({
+      url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
+      /** UID of the Prometheus datasource every query uses. */
+      datasourceUid: z.string().min(1).default("prometheus"),
+      /** Title of the folder holding dashboards and alert rules. */
+      folder: z.string().min(1).default("Backups"),
+    })
+    .optional(),
+});
+
+export type StackConfig = z.infer<typeof configSchema>;
+
+/** Config keys whose values are Pulumi secrets, with when each is required. */
+export const SECRET_KEYS = {
+  hubAdminUser: () => true,
+  hubAdminPassword: () => true,
+  grafanaAuth: (c: RawValues) => c.grafana !== undefined,
+  sshPrivateKey: (c: RawValues) => pathEnabled(c, "etcdOffload"),
+  kopiaPassword: (c: RawValues) => pathEnabled(c, "volsync"),
+} as const;
+export type SecretKey = keyof typeof SECRET_KEYS;
+
+type RawValues = Record<string, unknown>;
+
+/** How each secret key is stored: as a Pulumi secret, in plain text, or absent. */
+export type SecretPresence = Partial<Record<string, "secret" | "plaintext">>;
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(problems.map((p) => `config error: ${p}`).join("\n"));
+    this.name = "ConfigError";
+  }
+}
+
+/** `a.b[0].c` — the form `pulumi config set --path` takes. */
+export function dottedPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>((acc, seg) => (typeof seg === "number" ? `${acc}[${seg}]` : acc ? `${acc}.${String(seg)}` : String(seg)), "");
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function pathEnabled(values: RawValues, key: PathKey): boolean {
+  const flags = isRecord(values.paths) ? values.paths : {};
+  return typeof flags[key] === "boolean" ? (flags[key] as boolean) : BACKUP_PATHS[key].enabledByDefault;
+}
+
+/** Cross-field rules, run on the raw values so they are reported together with field errors. */
+function crossFieldProblems(values: RawValues): string[] {
+  const problems: string[] = [];
+  const hub = isRecord(values.hub) ? values.hub : {};
+  const prefix = typeof hub.bucketPrefix === "string" ? hub.bucketPrefix : undefined;
+  const overrides = (isRecord(hub.buckets) ? hub.buckets : {}) as Partial<Record<PathKey, string>>;
+  const enabled = PATH_KEYS.filter((k) => pathEnabled(values, k));
+
+  if (prefix !== undefined) {
+    const owners = new Map<string, PathKey>();
+    for (const key of enabled) {
+      const name = bucketName(prefix, key, overrides);
+      const field = overrides[key] !== undefined ? `hub.buckets.${key}` : "hub.bucketPrefix";
+      const invalid = overrides[key] === undefined ? bucketNameProblem(name) : undefined;
+      if (invalid) problems.push(`${field}: bucket for ${key}: ${invalid}`);
+      const other = owners.get(name);
+      if (other) problems.push(`${field}: bucket "${name}" is used by both ${other} and ${key}; bucket names must be unique`);
+      else owners.set(name, key);
+    }
+  }
+
+  if (Array.isArray(hub.expireCurrentObjects)) {
+    for (const key of hub.expireCurrentObjects) {
+      if (typeof key === "string" && key in BACKUP_PATHS && BACKUP_PATHS[key as PathKey].kopiaRepository) {
+        problems.push(
+          `hub.expireCurrentObjects: ${key} is a Kopia repository; expiring its current objects deletes blobs that later snapshots still reference`,
+        );
+      }
+    }
+  }
+
+  // Retention vs. lifecycle expiry: the hub must keep at least two runs of a path it expires,
+  // or the only committed backup can expire before the next one lands.
+  const schedules = isRecord(values.schedules) ? values.schedules : {};
+  const days = values.retentionDays;
+  const tz = typeof values.timeZone === "string" ? values.timeZone : "UTC";
+  const expiring = Array.isArray(hub.expireCurrentObjects)
+    ? hub.expireCurrentObjects
+    : PATH_KEYS.filter((k) => BACKUP_PATHS[k].expireCurrentByDefault);
+  const schedule = schedules.postgresBackup;
+  if (
+    typeof days === "number" && typeof schedule === "string" && !cronProblem(schedule) &&
+    enabled.includes("postgres") && expiring.includes("postgres")
+  ) {
+    let gap: number | undefined;
+    try {
+      gap = maxCronGapHours(schedule, tz);
+    } catch {
+      gap = undefined; // an invalid time zone is reported by its own field
+    }
+    if (gap !== undefined && days * 24 < 2 * gap) {
+      problems.push(
+        `retentionDays: ${days} day(s) keeps fewer than two postgres backups (schedules.postgresBackup runs every ${gap}h); ` +
+          "the lifecycle could expire the only committed backup before the next one lands",
+      );
+    }
+  }
+
+  return problems;
+}
+
+function secretProblems(values: RawValues, secrets: SecretPresence): string[] {
+  const problems: string[] = [];
+  for (const [key, required] of Object.entries(SECRET_KEYS) as [SecretKey, (c: RawValues) => boolean][]) {
+    const state = secrets[key];
+    if (state === "plaintext") {
+      problems.push(`${key}: is stored in plain text; set it with \`pulumi config set --secret ${key} <value>\``);
+    } else if (state === undefined && required(values)) {
+      problems.push(`${key}: required secret is not set; run \`pulumi config set --secret ${key} <value>\``);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Validates raw stack config (project-namespace keys, JSON-decoded, secrets excluded) and the
+ * presence of secret keys. Returns the typed config with defaults applied, or throws a
+ * {@link ConfigError} listing every problem, one `<dotted.path>: <reason>` each.
+ */
+export function parseConfig(values: RawValues, secrets: SecretPresence): StackConfig {
+  const result = configSchema.safeParse(values, {
+    error: (iss) => (iss.code === "invalid_type" && iss.input === undefined ? "is required" : undefined),
+  });
+  const problems: string[] = [];
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      if (issue.code === "unrecognized_keys") {
+        for (const key of issue.keys) problems.push(`${dottedPath([...issue.path, key])}: unknown key`);
+      } else {
+        problems.push(`${dottedPath(issue.path) || "(root)"}: ${issue.message}`);
+      }
+    }
+  }
+  problems.push(...crossFieldProblems(values), ...secretProblems(values, secrets));
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  return result.data;
+}

@@ -1,0 +1,118 @@
+/**
+ * Field validators shared by the stack-config schema. Each is a zod schema whose failure message
+ * says what is wrong and what a valid value looks like; the messages are part of the operator
+ * interface and are tested verbatim (test/unit/config/validators.test.ts).
+ */
+import { CronExpressionParser } from "cron-parser";
+import { z } from "zod";
+
+/** Macros the Kubernetes CronJob controller accepts in `spec.schedule`. */
+export const CRON_MACROS = ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"];
+
+/** Why a schedule is not a Kubernetes cron expression, or undefined when it is one. */
+export function cronProblem(expr: string): string | undefined {
+  const trimmed = expr.trim();
+  if (trimmed.startsWith("@")) {
+    return CRON_MACROS.includes(trimmed) ? undefined : `unknown cron macro "${trimmed}" (use one of ${CRON_MACROS.join(", ")})`;
+  }
+  if (/^(CRON_)?TZ=/.test(trimmed)) {
+    return "must not carry a TZ= prefix; set timeZone instead";
+  }
+  const fields = trimmed.split(/\s+/).filter(Boolean);
+  if (fields.length !== 5) {
+    return `"${expr}" has ${fields.length} fields; a Kubernetes schedule has 5 (minute hour day-of-month month day-of-week)`;
+  }
+  try {
+    CronExpressionParser.parse(trimmed, { tz: "UTC" });
+  } catch (err) {
+    return `"${expr}" is not a valid cron expression: ${(err as Error).message}`;
+  }
+  return undefined;
+}
+
+export const cronSchema = z.string().superRefine((value, ctx) => {
+  const problem = cronProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+/** Largest gap, in hours, between consecutive runs of a cron schedule over the next 60 days. */
+export function maxCronGapHours(expr: string, timeZone: string, from = new Date("2026-01-01T00:00:00Z")): number {
+  const it = CronExpressionParser.parse(expr.trim(), { tz: timeZone, currentDate: from });
+  const horizon = from.getTime() + 60 * 24 * 3600 * 1000;
+  let prev = it.next().getTime();
+  let max = 0;
+  for (let i = 0; i < 2000; i++) {
+    const next = it.next().getTime();
+    max = Math.max(max, next - prev);
+    if (next > horizon) break;
+    prev = next;
+  }
+  return max / 3600_000;
+}
+
+/** IANA time zone names (what CronJob `timeZone` accepts); offsets such as "+03:00" are rejected. */
+export const timeZoneSchema = z.string().superRefine((value, ctx) => {
+  let valid = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(value);
+  if (valid) {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: value });
+    } catch {
+      valid = false;
+    }
+  }
+  if (!valid) ctx.addIssue({ code: "custom", message: `"${value}" is not an IANA time zone (e.g. America/Sao_Paulo, UTC)` });
+});
+
+const DIGEST = /@sha256:[0-9a-f]{64}$/;
+
+/** A container image reference pinned by digest: `repo[:tag]@sha256:<64 hex>`. */
+export const imageSchema = z.string().superRefine((value, ctx) => {
+  if (!DIGEST.test(value) || /\s/.test(value) || value.startsWith("@")) {
+    ctx.addIssue({ code: "custom", message: `"${value}" must be pinned by digest (name[:tag]@sha256:<64 hex>)` });
+  }
+});
+
+/** An http(s) endpoint URL with no path, query or credentials, e.g. http://10.10.10.209:9000. */
+export const endpointSchema = z.string().superRefine((value, ctx) => {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  const problem = !url
+    ? `"${value}" is not a URL (e.g. http://10.10.10.209:9000)`
+    : !["http:", "https:"].includes(url.protocol)
+      ? `"${value}" must use http or https`
+      : url.username || url.password
+        ? "must not carry credentials; use the secret config keys"
+        : (url.pathname !== "/" && url.pathname !== "") || url.search || url.hash || value.endsWith("/")
+          ? `"${value}" must be scheme://host[:port] with no path or trailing slash`
+          : undefined;
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+/** A Kubernetes namespace (or other DNS-1123 label). */
+export const dnsLabelSchema = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 label (lowercase letters, digits, '-')")
+  .max(63, "must be at most 63 characters");
+
+/** Why a name is not a valid S3 bucket name, or undefined. */
+export function bucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return `"${name}" must be 3-63 characters long`;
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
+    return `"${name}" may hold only lowercase letters, digits, '-' and '.', and must start and end with a letter or digit`;
+  }
+  if (/\.\.|\.-|-\./.test(name)) return `"${name}" must not contain "..", ".-" or "-."`;
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return `"${name}" must not look like an IP address`;
+  return undefined;
+}
+
+export const bucketNameSchema = z.string().superRefine((value, ctx) => {
+  const problem = bucketNameProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+/** A semantic version without a leading "v" (chart and application versions). */
+export const semverSchema = z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, "must be a version like 1.2.3");

@@ -1,0 +1,40 @@
+/**
+ * Composition root: validated config → providers → components → stack outputs.
+ * Pulumi calls the exported function (as do the synth and the tests, after setting mocks), so
+ * importing this module reads no config and creates nothing.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { loadConfig } from "./config/load";
+import { PATH_KEYS } from "./components/lib/backup-paths";
+import { MinioHub } from "./components/minio-hub";
+import { createProviders } from "./components/providers";
+
+async function main() {
+  const loaded = loadConfig();
+  const { config } = loaded;
+  const providers = createProviders(loaded);
+  const enabledPaths = PATH_KEYS.filter((key) => config.paths[key]);
+
+  const hub = new MinioHub(
+    "hub",
+    {
+      bucketPrefix: config.hub.bucketPrefix,
+      paths: enabledPaths,
+      bucketOverrides: config.hub.buckets,
+      retentionDays: config.retentionDays,
+      expireCurrentObjects: config.hub.expireCurrentObjects,
+    },
+    { providers: { minio: providers.minio } },
+  );
+
+  return {
+    /** The hub endpoint every writer uses. */
+    hubEndpoint: config.hub.endpoint,
+    /** Bucket per enabled backup path. */
+    buckets: hub.buckets,
+    /** Writer credentials per path: `pulumi stack output --show-secrets writerCredentials`. */
+    writerCredentials: pulumi.secret(hub.writers),
+  };
+}
+
+export = main;

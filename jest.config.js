@@ -1,0 +1,16 @@
+// Two projects: `unit` (Pulumi mocks, pure builders, policy simulation, synth) and
+// `payload` (scripts and helpers against real PostgreSQL, etcd, rclone, zstd and s3rver).
+const transform = { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" }, sourceMaps: "inline" }] };
+const common = {
+  transform,
+  testEnvironment: "node",
+  // Jest 30 cleans up globals between files; Pulumi keeps state on globals.
+  testEnvironmentOptions: { globalsCleanup: "off" },
+  moduleFileExtensions: ["ts", "js", "json"],
+};
+module.exports = {
+  projects: [
+    { ...common, displayName: "unit", testMatch: ["<rootDir>/test/unit/**/*.test.ts"] },
+    { ...common, displayName: "payload", testMatch: ["<rootDir>/test/payload/**/*.test.ts"], slowTestThreshold: 30 },
+  ],
+};
