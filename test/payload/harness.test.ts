@@ -29,9 +29,11 @@ describe("s3rver + rclone helper", () => {
       expect(put.stderr).not.toContain("ERROR");
       expect(put.status).toBe(0);
       expect(listObjects(s3, "harness-bucket")).toEqual([expect.objectContaining({ Path: "dir/with space/ünï.bin", Size: payload.length })]);
-      const file = path.join(tempDir("dl"), "x.bin");
+      const dir = tempDir("dl");
+      const file = path.join(dir, "x.bin");
       expect(rclone(s3, ["copyto", "s3:harness-bucket/dir/with space/ünï.bin", file]).status).toBe(0);
       expect(fs.readFileSync(file).equals(payload)).toBe(true);
+      fs.rmSync(dir, { recursive: true });
     } finally {
       await s3.stop();
     }
@@ -75,7 +77,8 @@ describe("PostgreSQL 15 helper", () => {
 describe("etcd 3.4 helper", () => {
   it("takes a real snapshot whose last 32 bytes are the sha256 of the rest", async () => {
     const etcd = await startEtcd();
-    const file = path.join(tempDir("snap"), "etcd-snapshot-test");
+    const dir = tempDir("snap");
+    const file = path.join(dir, "etcd-snapshot-test");
     try {
       etcd.put("/registry/harness", "x".repeat(200_000));
       etcd.snapshot(file);
@@ -84,6 +87,7 @@ describe("etcd 3.4 helper", () => {
     }
     expect(alive(etcd.pid)).toBe(false);
     const bytes = fs.readFileSync(file);
+    fs.rmSync(dir, { recursive: true });
     expect(bytes.length).toBeGreaterThan(200_000);
     const body = bytes.subarray(0, bytes.length - 32);
     expect(createHash("sha256").update(body).digest().equals(bytes.subarray(bytes.length - 32))).toBe(true);
