@@ -21,7 +21,7 @@ export function decodeValue(raw: string): unknown {
   }
 }
 
-type SecretCheck = (fullKey: string) => boolean;
+export type SecretCheck = (fullKey: string) => boolean;
 
 /** Pulumi's own record of which config keys were set with --secret (PULUMI_CONFIG_SECRET_KEYS). */
 function secretKeyCheck(): SecretCheck {
@@ -29,19 +29,27 @@ function secretKeyCheck(): SecretCheck {
   return runtimeConfig.isConfigSecret ?? (() => true);
 }
 
-/** Reads and validates this stack's config; throws {@link ConfigError} listing every problem. */
-export function loadConfig(): LoadedConfig {
-  const project = pulumi.getProject();
+/**
+ * Splits raw CLI config (full `project:key` keys, string values) into this project's decoded plain
+ * values and the storage state of its secret keys (pure; secret values are never decoded here).
+ */
+export function splitConfig(project: string, all: Record<string, string>, isSecret: SecretCheck): { values: Record<string, unknown>; presence: SecretPresence } {
   const prefix = `${project}:`;
-  const isSecret = secretKeyCheck();
   const values: Record<string, unknown> = {};
   const presence: SecretPresence = {};
-  for (const [fullKey, raw] of Object.entries(pulumi.runtime.allConfig())) {
+  for (const [fullKey, raw] of Object.entries(all)) {
     if (!fullKey.startsWith(prefix)) continue;
     const key = fullKey.slice(prefix.length);
     if (key in SECRET_KEYS) presence[key] = isSecret(fullKey) ? "secret" : "plaintext";
     else values[key] = decodeValue(raw);
   }
+  return { values, presence };
+}
+
+/** Reads and validates this stack's config; throws {@link ConfigError} listing every problem. */
+export function loadConfig(): LoadedConfig {
+  const project = pulumi.getProject();
+  const { values, presence } = splitConfig(project, pulumi.runtime.allConfig(), secretKeyCheck());
   let config: StackConfig;
   try {
     config = parseConfig(values, presence);

@@ -6,7 +6,6 @@
 import { z } from "zod";
 import { BACKUP_PATHS, PATH_KEYS, PathKey, bucketName } from "../components/lib/backup-paths";
 import {
-  bucketNameProblem,
   bucketNameSchema,
   cronProblem,
   cronSchema,
@@ -141,13 +140,13 @@ function crossFieldProblems(values: RawValues): string[] {
   const overrides = (isRecord(hub.buckets) ? hub.buckets : {}) as Partial<Record<PathKey, string>>;
   const enabled = PATH_KEYS.filter((k) => pathEnabled(values, k));
 
+  // A prefix that passes its own rule always yields valid bucket names; overrides are checked by
+  // their own field. What is left to check across fields is uniqueness.
   if (prefix !== undefined) {
     const owners = new Map<string, PathKey>();
     for (const key of enabled) {
       const name = bucketName(prefix, key, overrides);
       const field = overrides[key] !== undefined ? `hub.buckets.${key}` : "hub.bucketPrefix";
-      const invalid = overrides[key] === undefined ? bucketNameProblem(name) : undefined;
-      if (invalid) problems.push(`${field}: bucket for ${key}: ${invalid}`);
       const other = owners.get(name);
       if (other) problems.push(`${field}: bucket "${name}" is used by both ${other} and ${key}; bucket names must be unique`);
       else owners.set(name, key);
@@ -174,7 +173,7 @@ function crossFieldProblems(values: RawValues): string[] {
     : PATH_KEYS.filter((k) => BACKUP_PATHS[k].expireCurrentByDefault);
   const schedule = schedules.postgresBackup;
   if (
-    typeof days === "number" && typeof schedule === "string" && !cronProblem(schedule) &&
+    typeof days === "number" && Number.isInteger(days) && days >= 1 && typeof schedule === "string" && !cronProblem(schedule) &&
     enabled.includes("postgres") && expiring.includes("postgres")
   ) {
     let gap: number | undefined;
@@ -214,7 +213,12 @@ function secretProblems(values: RawValues, secrets: SecretPresence): string[] {
  */
 export function parseConfig(values: RawValues, secrets: SecretPresence): StackConfig {
   const result = configSchema.safeParse(values, {
-    error: (iss) => (iss.code === "invalid_type" && iss.input === undefined ? "is required" : undefined),
+    error: (iss) => {
+      if (iss.code !== "invalid_type") return undefined;
+      if (iss.input === undefined) return "is required";
+      const got = Array.isArray(iss.input) ? "a list" : iss.input === null ? "null" : `a ${typeof iss.input}`;
+      return `must be ${iss.expected === "object" ? "an object" : `a ${iss.expected}`}, got ${got}`;
+    },
   });
   const problems: string[] = [];
   if (!result.success) {

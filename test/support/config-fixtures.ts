@@ -1,0 +1,15 @@
+/** A minimal valid raw config (as the loader decodes it) and a secret presence map for it. */
+import { SecretPresence } from "../../config/schema";
+
+export function baseValues(): Record<string, unknown> {
+  return {
+    timeZone: "America/Sao_Paulo",
+    retentionDays: 14,
+    schedules: { postgresBackup: "30 2 * * *", postgresRestoreDrill: "0 3 * * 0", rgwMirror: "0 4 * * *", velero: "0 3 * * *", volsync: "0 * * * *" },
+    versions: { veleroChart: "12.1.0", velero: "1.18.1" },
+    hub: { endpoint: "http://10.10.10.209:9000", bucketPrefix: "homelab-backup" },
+  };
+}
+
+/** Secrets required by {@link baseValues} (etcd offload is on by default). */
+export const baseSecrets: SecretPresence = { hubAdminUser: "secret", hubAdminPassword: "secret", sshPrivateKey: "secret" };

@@ -1,0 +1,145 @@
+import * as fs from "fs";
+import * as path from "path";
+import { splitConfig } from "../../../config/load";
+import { ConfigError, SecretPresence, parseConfig } from "../../../config/schema";
+import { readStackConfig } from "../../../tools/stack-config";
+import { baseSecrets, baseValues } from "../../support/config-fixtures";
+
+const ROOT = path.resolve(__dirname, "../../..");
+
+/** The `config error:` lines parseConfig reports for these inputs ([] when valid). */
+function problems(values: Record<string, unknown>, secrets: SecretPresence = baseSecrets): string[] {
+  try {
+    parseConfig(values, secrets);
+    return [];
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return err.message.split("\n");
+  }
+}
+
+const with_ = (patch: (v: Record<string, any>) => void): Record<string, unknown> => {
+  const v = baseValues() as Record<string, any>;
+  patch(v);
+  return v;
+};
+
+describe("parseConfig", () => {
+  it("applies the schema's defaults to a minimal valid config", () => {
+    const c = parseConfig(baseValues(), baseSecrets);
+    expect(c.hub).toEqual({
+      endpoint: "http://10.10.10.209:9000", region: "us-east-1", bucketPrefix: "homelab-backup",
+      buckets: {}, expireCurrentObjects: ["postgres", "etcdOffload"], tlsVerify: true,
+    });
+    expect(c.paths).toEqual({ velero: true, postgres: true, rgwMirror: true, etcdOffload: true, volsync: false });
+    expect(c.namespaces).toEqual({ apps: "apps", velero: "velero", monitoring: "monitoring", volsync: "volsync-system" });
+    expect(c.images).toEqual({});
+    expect(c.grafana).toBeUndefined();
+  });
+
+  interface Row { name: string; values: Record<string, unknown>; expected: string[]; secrets?: SecretPresence }
+  const row = (name: string, values: Record<string, unknown>, expected: string[], secrets?: SecretPresence): Row => ({ name, values, expected, secrets });
+  it.each<Row>([
+    row("a bad cron", with_((v) => (v.schedules.rgwMirror = "61 4 * * *")),
+      ['config error: schedules.rgwMirror: "61 4 * * *" is not a valid cron expression: Constraint error, got value 61 expected range 0-59']),
+    row("an unknown time zone", with_((v) => (v.timeZone = "Mars/Olympus")),
+      ['config error: timeZone: "Mars/Olympus" is not an IANA time zone (e.g. America/Sao_Paulo, UTC)']),
+    row("an image without digest", with_((v) => (v.images = { toolbox: "ghcr.io/x/toolbox:1.0" })),
+      ['config error: images.toolbox: "ghcr.io/x/toolbox:1.0" must be pinned by digest (name[:tag]@sha256:<64 hex>)']),
+    row("a retention the lifecycle would outrun", with_((v) => (v.retentionDays = 1)),
+      ["config error: retentionDays: 1 day(s) keeps fewer than two postgres backups (schedules.postgresBackup runs every 24h); the lifecycle could expire the only committed backup before the next one lands"]),
+    row("a retention below one day", with_((v) => (v.retentionDays = 0)), ["config error: retentionDays: must be at least 1 day"]),
+    row("a missing endpoint", with_((v) => delete v.hub.endpoint), ["config error: hub.endpoint: is required"]),
+    row("a duplicate bucket", with_((v) => (v.hub.buckets = { postgres: "homelab-backup-velero" })),
+      ['config error: hub.buckets.postgres: bucket "homelab-backup-velero" is used by both velero and postgres; bucket names must be unique']),
+    row("current-object expiry on a Kopia repository", with_((v) => (v.hub.expireCurrentObjects = ["postgres", "velero"])),
+      ["config error: hub.expireCurrentObjects: velero is a Kopia repository; expiring its current objects deletes blobs that later snapshots still reference"]),
+    row("misspelled keys", with_((v) => { v.timezone = "UTC"; v.hub.regoin = "x"; }),
+      ["config error: hub.regoin: unknown key", "config error: timezone: unknown key"]),
+    row("a wrong type", with_((v) => (v.paths = { volsync: "yes" })), ["config error: paths.volsync: must be a boolean, got a string"]),
+    row("an invalid namespace", with_((v) => (v.namespaces = { apps: "Apps" })),
+      ["config error: namespaces.apps: must be a DNS-1123 label (lowercase letters, digits, '-')"]),
+    row("a missing shared default", with_((v) => delete v.schedules), ["config error: schedules: is required"]),
+    row("a missing required secret", baseValues(), [
+      "config error: hubAdminPassword: required secret is not set; run `pulumi config set --secret hubAdminPassword <value>`",
+    ], { hubAdminUser: "secret", sshPrivateKey: "secret" }),
+    row("a secret stored in plain text", baseValues(), [
+      "config error: hubAdminPassword: is stored in plain text; set it with `pulumi config set --secret hubAdminPassword <value>`",
+    ], { ...baseSecrets, hubAdminPassword: "plaintext" }),
+    row("Grafana without its auth secret", with_((v) => (v.grafana = { url: "http://grafana" })), [
+      "config error: grafanaAuth: required secret is not set; run `pulumi config set --secret grafanaAuth <value>`",
+    ]),
+    row("Volsync without the Kopia password", with_((v) => (v.paths = { volsync: true })), [
+      "config error: kopiaPassword: required secret is not set; run `pulumi config set --secret kopiaPassword <value>`",
+    ]),
+    ])("rejects $name with one exact line", ({ values, expected, secrets }) => {
+    expect(problems(values, secrets)).toEqual(expected);
+  });
+
+  it("reports every problem at once, one line each", () => {
+    const values = with_((v) => {
+      v.timeZone = "Mars/Olympus";
+      v.schedules.postgresBackup = "0 30 2 * * *";
+      delete v.hub.endpoint;
+      v.hub.buckets = { rgwMirror: "homelab-backup-etcd" };
+    });
+    expect(problems(values, { hubAdminUser: "secret" })).toEqual([
+      'config error: timeZone: "Mars/Olympus" is not an IANA time zone (e.g. America/Sao_Paulo, UTC)',
+      'config error: schedules.postgresBackup: "0 30 2 * * *" has 6 fields; a Kubernetes schedule has 5 (minute hour day-of-month month day-of-week)',
+      "config error: hub.endpoint: is required",
+      'config error: hub.bucketPrefix: bucket "homelab-backup-etcd" is used by both rgwMirror and etcdOffload; bucket names must be unique',
+      "config error: hubAdminPassword: required secret is not set; run `pulumi config set --secret hubAdminPassword <value>`",
+      "config error: sshPrivateKey: required secret is not set; run `pulumi config set --secret sshPrivateKey <value>`",
+    ]);
+  });
+
+  it("does not treat a disabled path's bucket as a duplicate", () => {
+    const values = with_((v) => (v.hub.buckets = { volsync: "homelab-backup-velero" }));
+    expect(problems(values)).toEqual([]);
+  });
+});
+
+describe("splitConfig (the loader's decoding)", () => {
+  it("decodes structured values, keeps other projects' keys out and records how secrets are stored", () => {
+    const { values, presence } = splitConfig(
+      "homelab-backups",
+      {
+        "homelab-backups:retentionDays": "14",
+        "homelab-backups:timeZone": "UTC",
+        "homelab-backups:hub": '{"endpoint":"http://h:9000"}',
+        "homelab-backups:hubAdminPassword": "s3cret",
+        "homelab-backups:hubAdminUser": "admin",
+        "kubernetes:context": "other",
+      },
+      (k) => k.endsWith("hubAdminPassword"),
+    );
+    expect(values).toEqual({ retentionDays: 14, timeZone: "UTC", hub: { endpoint: "http://h:9000" } });
+    expect(presence).toEqual({ hubAdminPassword: "secret", hubAdminUser: "plaintext" });
+    expect(JSON.stringify(values)).not.toContain("s3cret");
+  });
+});
+
+describe("committed stack files", () => {
+  const stacks = fs.readdirSync(ROOT).filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f)).map((f) => f.split(".")[1]);
+
+  it("include the seeds' homelab stack and a second, differently shaped cluster", () => {
+    expect(stacks).toEqual(expect.arrayContaining(["homelab", "garage"]));
+  });
+
+  it.each(stacks)("Pulumi.%s.yaml parses with Pulumi.yaml's shared defaults", (stack) => {
+    const files = readStackConfig(ROOT, stack);
+    const { values, presence } = splitConfig(files.project, files.config, (k) => files.secretKeys.includes(k));
+    expect(() => parseConfig(values, presence)).not.toThrow();
+  });
+
+  it("homelab matches the seeds (contract 3)", () => {
+    const files = readStackConfig(ROOT, "homelab");
+    const { values, presence } = splitConfig(files.project, files.config, () => true);
+    const c = parseConfig(values, presence);
+    expect(c.timeZone).toBe("America/Sao_Paulo");
+    expect(c.retentionDays).toBe(14);
+    expect(c.hub.endpoint).toBe("http://10.10.10.209:9000");
+    expect(c.namespaces).toEqual({ apps: "apps", velero: "velero", monitoring: "monitoring", volsync: "volsync-system" });
+    expect(c.schedules).toMatchObject({ postgresBackup: "30 2 * * *", postgresRestoreDrill: "0 3 * * 0", rgwMirror: "0 4 * * *", velero: "0 3 * * *" });
+  });
+});
