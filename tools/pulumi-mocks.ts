@@ -106,7 +106,10 @@ export interface RunOptions {
 
 export interface RunResult {
   recorder: ResourceRecorder;
+  /** Stack outputs as the engine would see them (resolved). */
   outputs: Record<string, unknown>;
+  /** What the program function returned, Outputs intact (for `pulumi.isSecret` checks). */
+  returned: Record<string, unknown>;
 }
 
 /** Waits until every resource registration in flight has reached the mock monitor. */
@@ -129,7 +132,8 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
     return register(req, cb);
   };
   const program = await opts.loadProgram();
-  const outputs = (await pulumi.runtime.runInPulumiStack(async () => program())) ?? {};
+  let returned: Record<string, unknown> = {};
+  const outputs = (await pulumi.runtime.runInPulumiStack(async () => (returned = ((await program()) ?? {}) as Record<string, unknown>))) ?? {};
   await settle();
-  return { recorder, outputs: outputs as Record<string, unknown> };
+  return { recorder, outputs: outputs as Record<string, unknown>, returned };
 }
