@@ -133,7 +133,18 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
   };
   const program = await opts.loadProgram();
   let returned: Record<string, unknown> = {};
-  const outputs = (await pulumi.runtime.runInPulumiStack(async () => (returned = ((await program()) ?? {}) as Record<string, unknown>))) ?? {};
+  let failure: { error: unknown } | undefined;
+  // The program's own failure (e.g. invalid config) is caught here and rethrown once the stack has
+  // settled; left inside the Stack's initialisation it would surface as an unhandled rejection.
+  const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+    try {
+      returned = ((await program()) ?? {}) as Record<string, unknown>;
+    } catch (error) {
+      failure = { error };
+    }
+    return returned;
+  });
   await settle();
-  return { recorder, outputs: outputs as Record<string, unknown>, returned };
+  if (failure) throw failure.error;
+  return { recorder, outputs: (outputs ?? {}) as Record<string, unknown>, returned };
 }

@@ -1,0 +1,126 @@
+/**
+ * `npm run synth` as operators run it: a real subprocess per stack. A broken stack is synthesized in
+ * a scratch copy of the project so the repository is never touched.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { run } from "../../support/proc";
+import { ROOT } from "../../support/program";
+
+const TSX = path.join(ROOT, "node_modules/.bin/tsx");
+
+function synthIn(root: string, stack?: string) {
+  return run(TSX, [path.join(root, "tools/synth.ts"), ...(stack ? [stack] : [])], { cwd: root, timeoutMs: 60_000 });
+}
+
+/** A scratch copy of the project's sources (node_modules linked) with extra stack files. */
+function scratchProject(stackFiles: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hb-synth-"));
+  const stacks = fs.readdirSync(ROOT).filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f));
+  for (const entry of ["index.ts", "config", "components", "tools", "Pulumi.yaml", "package.json", "tsconfig.json", ...stacks]) {
+    fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  }
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+  for (const [name, content] of Object.entries(stackFiles)) fs.writeFileSync(path.join(dir, name), content);
+  return dir;
+}
+
+const listFiles = (dir: string): string[] =>
+  fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
+
+describe("npm run synth", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = scratchProject({
+      "Pulumi.broken.yaml": [
+        "config:",
+        "  homelab-backups:timeZone: Mars/Olympus",
+        "  homelab-backups:hub:",
+        "    bucketPrefix: homelab-backup",
+        "    buckets:",
+        "      rgwMirror: homelab-backup-etcd",
+        "  homelab-backups:images:",
+        "    toolbox: ghcr.io/example/toolbox:1.0",
+        "  homelab-backups:schedules:",
+        "    postgresBackup: \"0 30 2 * * *\"",
+        "    postgresRestoreDrill: \"0 3 * * 0\"",
+        "    rgwMirror: \"0 4 * * *\"",
+        "    velero: \"0 3 * * *\"",
+        "    volsync: \"0 * * * *\"",
+        "",
+      ].join("\n"),
+      "Pulumi.leaky.yaml": [
+        "config:",
+        "  homelab-backups:hub:",
+        "    endpoint: http://127.0.0.1:9000",
+        "    bucketPrefix: leaky",
+        "  homelab-backups:hubAdminPassword:",
+        "    secure: v1:AAAAAAAAAAAAAAAA:ciphertext-stand-in",
+        "",
+      ].join("\n"),
+    });
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("synthesizes homelab by default: summary by type, out/homelab/ per contract 1, exit 0", () => {
+    const res = synthIn(dir);
+    expect(res.stderr).toBe("");
+    expect(res.status).toBe(0);
+    expect(res.stdout).toContain("synth homelab: 29 resources -> out/homelab/");
+    expect(res.stdout).toMatch(/^\s+4 {2}minio:index\/s3Bucket:S3Bucket$/m);
+    expect(res.stdout).toContain("artifacts: resources.json, minio/policies/ 4");
+    expect(listFiles(path.join(dir, "out/homelab"))).toEqual([
+      "minio/policies/homelab-backup-etcd-offload-write.json",
+      "minio/policies/homelab-backup-postgres-backup-write.json",
+      "minio/policies/homelab-backup-rgw-mirror-write.json",
+      "minio/policies/homelab-backup-velero-write.json",
+      "resources.json",
+    ]);
+    const resources = JSON.parse(fs.readFileSync(path.join(dir, "out/homelab/resources.json"), "utf8"));
+    expect(resources).toHaveLength(29);
+    for (const r of resources) expect(Object.keys(r).sort()).toEqual(["inputs", "name", "parent", "type"]);
+    expect(resources.find((r: { name: string }) => r.name === "minio").inputs.minioPassword).toBe("[secret]");
+  });
+
+  it("synthesizes the second stack and wipes the stack's previous output first", () => {
+    fs.mkdirSync(path.join(dir, "out/garage"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "out/garage/stale.txt"), "left from an older run");
+    const res = synthIn(dir, "garage");
+    expect(res.status).toBe(0);
+    expect(res.stdout).toContain("synth garage:");
+    const files = listFiles(path.join(dir, "out/garage"));
+    expect(files).not.toContain("stale.txt");
+    expect(files).toContain("minio/policies/garage-backup-volsync-write.json");
+  });
+
+  it("writes no secret value anywhere, whether from a secure: entry or a placeholder", () => {
+    const res = synthIn(dir, "leaky");
+    expect(res.status).toBe(0);
+    const all = listFiles(path.join(dir, "out/leaky")).map((f) => fs.readFileSync(path.join(dir, "out/leaky", f), "utf8")).join("\n");
+    expect(all).not.toContain("placeholder-");
+    expect(all).not.toContain("ciphertext-stand-in");
+    expect(all).not.toContain("mock-generated-secret");
+    expect(all).toContain('"[secret]"');
+  });
+
+  it("rejects a broken stack with one config error line per mistake, exit 1, and writes nothing", () => {
+    const res = synthIn(dir, "broken");
+    expect(res.status).toBe(1);
+    expect(res.stdout).toBe("");
+    expect(res.stderr.trim().split("\n")).toEqual([
+      'config error: timeZone: "Mars/Olympus" is not an IANA time zone (e.g. America/Sao_Paulo, UTC)',
+      'config error: schedules.postgresBackup: "0 30 2 * * *" has 6 fields; a Kubernetes schedule has 5 (minute hour day-of-month month day-of-week)',
+      'config error: images.toolbox: "ghcr.io/example/toolbox:1.0" must be pinned by digest (name[:tag]@sha256:<64 hex>)',
+      "config error: hub.endpoint: is required",
+      'config error: hub.bucketPrefix: bucket "homelab-backup-etcd" is used by both rgwMirror and etcdOffload; bucket names must be unique',
+    ]);
+    expect(fs.existsSync(path.join(dir, "out/broken"))).toBe(false);
+  });
+
+  it("names a missing stack file instead of failing obscurely", () => {
+    const res = synthIn(dir, "nosuchstack");
+    expect(res.status).toBe(1);
+    expect(res.stderr.trim()).toBe(`synth failed: no stack file Pulumi.nosuchstack.yaml in ${dir}`);
+  });
+});
