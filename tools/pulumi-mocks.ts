@@ -7,6 +7,7 @@
  * (`loadProgram`) and called. A program imported before `setMocks` would run without mocks.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
 
 export interface RecordedResource {
   type: string;
@@ -114,8 +115,10 @@ export interface RunResult {
 
 /** Waits until every resource registration in flight has reached the mock monitor. */
 async function settle(): Promise<void> {
-  const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs?: () => Promise<void> };
-  if (settings.waitForRPCs) await settings.waitForRPCs();
+  // waitForRPCs is internal to the SDK (not in its typings); it is what `disconnect()` awaits.
+  const settings = runtimeSettings as unknown as { waitForRPCs?: () => Promise<void> };
+  if (!settings.waitForRPCs) throw new Error("@pulumi/pulumi no longer exposes runtime/settings.waitForRPCs; update tools/pulumi-mocks.ts");
+  await settings.waitForRPCs();
 }
 
 /** Sets config and mocks, then loads and runs the program as the Pulumi runner does. */
