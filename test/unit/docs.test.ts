@@ -1,0 +1,40 @@
+/** The README's config reference stays true to the schema: every key documented, none invented. */
+import * as fs from "fs";
+import * as path from "path";
+import { SECRET_KEYS, configSchema, hubSchema } from "../../config/schema";
+import { ROOT } from "../support/program";
+
+const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+const configSection = readme.slice(readme.indexOf("## Stack config"), readme.indexOf("\n## ", readme.indexOf("## Stack config") + 1));
+/** First-column keys of the config section's tables: | `key` | … */
+const documented = new Set([...configSection.matchAll(/^\| `([A-Za-z.]+)` \|/gm)].map((m) => m[1]));
+
+describe("README stack config reference", () => {
+  const schemaKeys = [
+    ...Object.keys(configSchema.shape),
+    ...Object.keys(hubSchema.shape).map((k) => `hub.${k}`),
+    ...Object.keys(SECRET_KEYS),
+  ];
+
+  it.each(schemaKeys)("documents %s", (key) => {
+    expect(documented.has(key)).toBe(true);
+  });
+
+  it("documents no key the schema does not have", () => {
+    expect(documented.size).toBeGreaterThan(10);
+    expect([...documented].filter((k) => !schemaKeys.includes(k))).toEqual([]);
+  });
+
+  it("shows the two commands and the runbook link", () => {
+    expect(readme).toContain("npm ci && npm run synth");
+    expect(readme).toContain("npm ci && npm test");
+    expect(fs.existsSync(path.join(ROOT, "docs/runbook.md"))).toBe(true);
+  });
+});
+
+describe(".ci/run", () => {
+  it("runs exactly the README's test command", () => {
+    const ci = fs.readFileSync(path.join(ROOT, ".ci/run"), "utf8");
+    expect(ci.trim().split("\n").pop()).toBe("npm ci && npm test");
+  });
+});
