@@ -7,5 +7,5 @@ if ((${#scripts[@]} == 0)); then
   echo "shellcheck: no scripts found" >&2
   exit 1
 fi
-shellcheck --severity=style --shell=bash "${scripts[@]}"
+shellcheck --external-sources --severity=style --shell=bash "${scripts[@]}"
 echo "shellcheck: ${#scripts[@]} scripts clean"

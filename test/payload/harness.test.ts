@@ -64,7 +64,7 @@ describe("PostgreSQL 15 helper", () => {
       pg.psql("CREATE DATABASE harness");
       pg.psql("CREATE TABLE t(id int); INSERT INTO t SELECT generate_series(1, 1234);", "harness");
       expect(pg.psql("SELECT count(*) FROM t", "harness")).toBe("1234");
-      const wrong = run("/usr/lib/postgresql/15/bin/psql", ["-X", "-c", "SELECT 1"], { env: { ...pg.env(), PGPASSWORD: "wrong" } });
+      const wrong = run("/usr/lib/postgresql/15/bin/psql", ["-X", "-c", "SELECT 1"], { env: { ...process.env, ...pg.env(), PGPASSWORD: "wrong" } });
       expect(wrong.status).not.toBe(0);
       expect(wrong.stderr).toContain("password authentication failed");
     } finally {

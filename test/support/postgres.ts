@@ -46,14 +46,15 @@ export async function startPostgres(opts: { superuser?: string; password?: strin
     "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
   ]);
   const svc = startService(cmd, args, { logFile: path.join(root, "postgres.log"), removeOnStop: root });
-  const env = (database = "postgres"): NodeJS.ProcessEnv => {
-    const e: NodeJS.ProcessEnv = { ...process.env, PGHOST: "127.0.0.1", PGPORT: String(port), PGUSER: user, PGPASSWORD: password, PGDATABASE: database };
-    return e;
-  };
+  // Only libpq variables: callers add them to a script's environment, which must not inherit the
+  // developer's (AWS_CA_BUNDLE in particular breaks rclone).
+  const env = (database = "postgres"): NodeJS.ProcessEnv => ({
+    PGHOST: "127.0.0.1", PGPORT: String(port), PGUSER: user, PGPASSWORD: password, PGDATABASE: database,
+  });
   const deadline = Date.now() + 20_000;
   for (;;) {
     if (svc.child.exitCode !== null) throw new Error(`postgres exited: ${fs.readFileSync(svc.logFile, "utf8")}`);
-    if (run(path.join(PG_BIN, "pg_isready"), ["-q"], { env: env() }).status === 0) break;
+    if (run(path.join(PG_BIN, "pg_isready"), ["-q"], { env: { ...process.env, ...env() } }).status === 0) break;
     if (Date.now() > deadline) throw new Error(`postgres not ready after 20 s: ${fs.readFileSync(svc.logFile, "utf8")}`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -66,7 +67,7 @@ export async function startPostgres(opts: { superuser?: string; password?: strin
     dataDir,
     env,
     psql(sql: string, database = "postgres") {
-      return runOk(path.join(PG_BIN, "psql"), ["-X", "-v", "ON_ERROR_STOP=1", "-A", "-t", "-q"], { env: env(database), input: sql }).trim();
+      return runOk(path.join(PG_BIN, "psql"), ["-X", "-v", "ON_ERROR_STOP=1", "-A", "-t", "-q"], { env: { ...process.env, ...env(database) }, input: sql }).trim();
     },
   };
 }

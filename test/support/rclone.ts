@@ -2,7 +2,9 @@
  * rclone configured only from the environment (as the payload scripts do), with the machine's
  * AWS_CA_BUNDLE removed: when set, every rclone S3 call fails (LoadCustomCABundleError).
  */
-import { run } from "./proc";
+import * as fs from "fs";
+import * as path from "path";
+import { run, tempDir } from "./proc";
 
 export interface S3Target {
   endpoint: string;
@@ -42,4 +44,23 @@ export function listObjects(target: S3Target, bucketPath: string): Array<{ Path:
   const res = rclone(target, ["lsjson", "-R", "--files-only", `s3:${bucketPath}`]);
   if (res.status !== 0) throw new Error(`rclone lsjson s3:${bucketPath} failed: ${res.stderr}`);
   return JSON.parse(res.stdout) as Array<{ Path: string; Size: number }>;
+}
+
+/** One object's bytes (binary-safe: downloaded to a temp file). */
+export function readObject(target: S3Target, bucket: string, key: string): Buffer {
+  const dir = tempDir("get");
+  try {
+    const file = path.join(dir, "object");
+    const res = rclone(target, ["copyto", `s3:${bucket}/${key}`, file]);
+    if (res.status !== 0) throw new Error(`rclone copyto s3:${bucket}/${key} failed: ${res.stderr}`);
+    return fs.readFileSync(file);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Writes bytes to one object (as an operator or attacker with hub admin rights could). */
+export function writeObject(target: S3Target, bucket: string, key: string, body: Buffer | string): void {
+  const res = rclone(target, ["rcat", `s3:${bucket}/${key}`], body);
+  if (res.status !== 0) throw new Error(`rclone rcat s3:${bucket}/${key} failed: ${res.stderr}`);
 }

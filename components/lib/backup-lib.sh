@@ -1,0 +1,72 @@
+# shellcheck shell=bash
+# backup-lib.sh — sourced by every payload script (shipped beside them). Logging, timing and the
+# hub's rclone remote, configured only from the environment (contract 2). Secrets stay in the
+# environment: never on a command line, never logged.
+
+# One log line: UTC timestamp, then the message. Everything goes to stdout (kubectl logs, journal).
+log() {
+  printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"
+}
+
+# Logs a one-line cause and exits non-zero (default 1).
+die() {
+  log "FAILED: $1"
+  exit "${2:-1}"
+}
+
+# Nanosecond clock and seconds elapsed since a value it returned (one decimal).
+now_ns() {
+  date +%s%N
+}
+seconds_since() {
+  awk -v s="$1" -v e="$(date +%s%N)" 'BEGIN { printf "%.1f", (e - s) / 1e9 }'
+}
+
+# Fails with the missing command's name when a tool the script needs is absent.
+require_commands() {
+  local cmd
+  for cmd in "$@"; do
+    command -v "$cmd" >/dev/null 2>&1 || die "required command not found: ${cmd}"
+  done
+}
+
+# Configures rclone remote `hub:` from BACKUP_S3_* (path-style, no bucket creation, bounded
+# timeouts and retries so an unreachable hub fails in bounded time).
+hub_remote_from_env() {
+  : "${BACKUP_S3_ENDPOINT:?BACKUP_S3_ENDPOINT is required}"
+  : "${BACKUP_S3_BUCKET:?BACKUP_S3_BUCKET is required}"
+  : "${BACKUP_S3_ACCESS_KEY_ID:?BACKUP_S3_ACCESS_KEY_ID is required}"
+  : "${BACKUP_S3_SECRET_ACCESS_KEY:?BACKUP_S3_SECRET_ACCESS_KEY is required}"
+  export RCLONE_CONFIG=/dev/null
+  export RCLONE_CONFIG_HUB_TYPE=s3
+  export RCLONE_CONFIG_HUB_PROVIDER=Minio
+  export RCLONE_CONFIG_HUB_ENDPOINT="${BACKUP_S3_ENDPOINT}"
+  export RCLONE_CONFIG_HUB_REGION="${BACKUP_S3_REGION:-us-east-1}"
+  export RCLONE_CONFIG_HUB_FORCE_PATH_STYLE=true
+  export RCLONE_CONFIG_HUB_ACCESS_KEY_ID="${BACKUP_S3_ACCESS_KEY_ID}"
+  export RCLONE_CONFIG_HUB_SECRET_ACCESS_KEY="${BACKUP_S3_SECRET_ACCESS_KEY}"
+  export RCLONE_S3_NO_CHECK_BUCKET=true
+  export RCLONE_CONTIMEOUT="${RCLONE_CONTIMEOUT:-10s}"
+  export RCLONE_TIMEOUT="${RCLONE_TIMEOUT:-5m}"
+  export RCLONE_RETRIES="${RCLONE_RETRIES:-3}"
+  export RCLONE_LOW_LEVEL_RETRIES="${RCLONE_LOW_LEVEL_RETRIES:-3}"
+  export RCLONE_RETRIES_SLEEP="${RCLONE_RETRIES_SLEEP:-2s}"
+  # The remote path of the bucket, for the sourcing script.
+  # shellcheck disable=SC2034
+  HUB="hub:${BACKUP_S3_BUCKET}"
+}
+
+# Size in bytes of one object on a remote, or fails.
+object_bytes() {
+  rclone size --json "$1" | jq -e '.bytes'
+}
+
+# The first line of a file, for one-line causes (empty when the file is missing or empty).
+first_line() {
+  if [[ -s "$1" ]]; then head -n 1 "$1"; fi
+}
+
+# The last non-empty line of a file.
+last_line() {
+  if [[ -s "$1" ]]; then grep -v '^[[:space:]]*$' "$1" | tail -n 1 || true; fi
+}

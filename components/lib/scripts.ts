@@ -1,0 +1,27 @@
+/**
+ * Payload scripts as deployed: real .sh files read from the repository, shipped side by side (a
+ * script sources backup-lib.sh from its own directory). The bundle's content hash names the
+ * ConfigMap, so an edited script rolls the CronJob.
+ */
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+
+/** The shared library every script sources. */
+export const BACKUP_LIB = path.join(__dirname, "backup-lib.sh");
+
+export interface ScriptBundle {
+  /** File name -> content, e.g. { "pg-backup.sh": "#!/usr/bin/env bash…" }. */
+  files: Record<string, string>;
+  /** First 10 hex digits of the sha256 over names and contents. */
+  hash: string;
+}
+
+/** Reads the given script files (plus backup-lib.sh) into a bundle keyed by file name. */
+export function scriptBundle(paths: string[]): ScriptBundle {
+  const files: Record<string, string> = {};
+  for (const p of [...paths, BACKUP_LIB]) files[path.basename(p)] = fs.readFileSync(p, "utf8");
+  const h = createHash("sha256");
+  for (const name of Object.keys(files).sort()) h.update(name).update("\0").update(files[name]).update("\0");
+  return { files, hash: h.digest("hex").slice(0, 10) };
+}
