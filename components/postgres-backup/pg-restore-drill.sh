@@ -46,9 +46,9 @@ major_of() { # "15.18 (Debian …)" -> 15
 
 # --- pick the newest committed backup ----------------------------------------------------------
 phase_ns="$(now_ns)"
-# Plain recursive listing, selected with grep: rclone 1.60's --include '**/…' filters list nothing
-# on S3 remotes (seen against s3rver).
-listing="$(rclone lsf -R --files-only "${HUB}/${BACKUP_PREFIX}/" 2>"$work/list.err")" ||
+# One recursive listing (--fast-list), selected with grep: a directory walk needs the server's
+# CommonPrefixes, which some S3 stand-ins (s3rver) do not return, and costs a request per day.
+listing="$(rclone lsf -R --fast-list --files-only "${HUB}/${BACKUP_PREFIX}/" 2>"$work/list.err")" ||
   die "cannot list ${BACKUP_PREFIX}/ on the hub: $(last_line "$work/list.err")"
 key=""
 while read -r day; do
@@ -110,7 +110,7 @@ zstd -dc "$work/full.sql.zst" 2>"$work/zstd.err" |
     !c && $0 == create { c = 1; next }
     !a && index($0, alter) == 1 { a = 1; next }
     { print }' |
-  psql -X -w -q -v ON_ERROR_STOP=1 -d postgres -o /dev/null 2>"$work/restore.err"
+  psql -X -w -q -v ON_ERROR_STOP=1 -d postgres -o /dev/null -f - 2>"$work/restore.err"
 statuses=("${PIPESTATUS[@]}")
 set -e
 wait

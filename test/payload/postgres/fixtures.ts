@@ -1,4 +1,5 @@
 /** A source cluster worth backing up: several databases and roles, unicode, JSON, a FK, grants. */
+import * as fs from "fs";
 import * as path from "path";
 import { PG_BACKUP_SCRIPT, PG_RESTORE_DRILL_SCRIPT } from "../../../components/postgres-backup/scripts";
 import { PgServer } from "../../support/postgres";
@@ -52,10 +53,10 @@ export function keysIn(s3: S3Target, bucket = BUCKET): string[] {
   return listObjects(s3, bucket).map((o) => o.Path).sort();
 }
 
-/** Copies one backup day's objects to another day (to build histories without waiting for dates). */
-export function copyDay(s3: S3Target, fromDir: string, toDir: string, files = ["full.sql.zst", "full.sql.zst.sha256", "manifest.json"]): void {
+/** Copies one backup day's objects to another day in `bucket` (builds histories without waiting for dates). */
+export function copyDay(s3: S3Target, bucket: string, fromDir: string, toDir: string, files = ["full.sql.zst", "full.sql.zst.sha256", "manifest.json"]): void {
   for (const f of files) {
-    const res = rclone(s3, ["copyto", `s3:${BUCKET}/${fromDir}/${f}`, `s3:${BUCKET}/${toDir}/${f}`]);
+    const res = rclone(s3, ["copyto", `s3:${bucket}/${fromDir}/${f}`, `s3:${bucket}/${toDir}/${f}`]);
     if (res.status !== 0) throw new Error(`copy ${f} failed: ${res.stderr}`);
   }
 }
@@ -65,3 +66,21 @@ export function stagePostgresScripts(): string {
 }
 
 export const scriptName = { backup: path.basename(PG_BACKUP_SCRIPT), drill: path.basename(PG_RESTORE_DRILL_SCRIPT) };
+
+/**
+ * A directory holding a fake `pg_dumpall` (put first on PATH) that runs the real one and then
+ * misbehaves as `body` says. `--version` answers `version` or the real version.
+ */
+export function fakePgDumpall(body: string, version?: string): string {
+  const dir = stageScripts([]);
+  const real = "/usr/lib/postgresql/15/bin/pg_dumpall";
+  const script = [
+    "#!/usr/bin/env bash",
+    `if [[ "\${1:-}" == --version ]]; then ${version ? `echo "pg_dumpall (PostgreSQL) ${version}"` : `exec ${real} --version`}; exit 0; fi`,
+    `REAL=${real}`,
+    body,
+    "",
+  ].join("\n");
+  fs.writeFileSync(path.join(dir, "pg_dumpall"), script, { mode: 0o755 });
+  return dir;
+}
