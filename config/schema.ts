@@ -11,8 +11,11 @@ import {
   cronSchema,
   dnsLabelSchema,
   endpointSchema,
+  dnsSubdomainSchema,
   imageSchema,
+  majorSchema,
   maxCronGapHours,
+  quantitySchema,
   semverSchema,
   timeZoneSchema,
 } from "./validators";
@@ -45,6 +48,29 @@ export const hubSchema = z.strictObject({
   tlsVerify: z.boolean().default(true),
 });
 
+export const postgresSchema = z.strictObject({
+  /** Service host, e.g. postgresql-18-hl. */
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).default(5432),
+  user: z.string().min(1).default("postgres"),
+  /** Existing Secret (in namespaces.apps) holding the user's password. */
+  passwordSecret: z.strictObject({ name: dnsSubdomainSchema, key: z.string().regex(/^[-._a-zA-Z0-9]+$/, "must be a Secret key") }),
+  /** Key prefix in the bucket: <prefix>/YYYY/MM/DD/full.sql.zst. */
+  prefix: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "must be lowercase letters, digits, '.', '_' or '-'").default("postgresql-18"),
+  /** Major version of the server (the toolbox client must be at least this). */
+  serverMajor: majorSchema,
+  /** Databases the restore drill must find after restoring. */
+  expectedDatabases: z.array(z.string().min(1)).min(1, "must list at least one database"),
+  /** emptyDir size for the drill's scratch data directory. */
+  drillDataSize: quantitySchema.default("20Gi"),
+  /** emptyDir size for the drill's downloaded (compressed) dump. */
+  drillWorkSize: quantitySchema.default("10Gi"),
+  /** Minutes before a backup Job is killed. */
+  backupDeadlineMinutes: z.number().int().min(5).max(1440).default(240),
+  /** Minutes before a drill Job is killed. */
+  drillDeadlineMinutes: z.number().int().min(5).max(1440).default(360),
+});
+
 export const configSchema = z.strictObject({
   /** IANA time zone of every CronJob (`timeZone`). Pulumi.yaml: UTC. */
   timeZone: timeZoneSchema,
@@ -62,9 +88,20 @@ export const configSchema = z.strictObject({
   versions: z.strictObject({
     veleroChart: semverSchema,
     velero: semverSchema,
+    /** PostgreSQL client major inside images.toolbox (its Dockerfile's PG_MAJOR). */
+    toolboxPostgres: majorSchema,
+    /** PostgreSQL major of images.scratchPostgres (the drill's scratch server). */
+    scratchPostgres: majorSchema,
   }),
-  /** Container images by role, each pinned by digest. Default none. */
-  images: z.record(z.string(), imageSchema).default({}),
+  /** Container images by role, each pinned by digest. Pulumi.yaml holds the defaults. */
+  images: z
+    .strictObject({
+      /** images/backup-toolbox: bash, PostgreSQL client, zstd, rclone, jq. */
+      toolbox: imageSchema.optional(),
+      /** The restore drill's scratch PostgreSQL server. */
+      scratchPostgres: imageSchema.optional(),
+    })
+    .prefault({}),
   /** Kubernetes provider: kubeconfig context and optional kubeconfig path. Default: ambient kubeconfig. */
   kubernetes: z
     .strictObject({ context: z.string().min(1).optional(), kubeconfig: z.string().min(1).optional() })
@@ -82,6 +119,9 @@ export const configSchema = z.strictObject({
   hub: hubSchema,
   /** Which backup paths this cluster runs. Default: all but volsync. */
   paths: pathFlags.prefault({}),
+  /** The cluster's PostgreSQL, backed up by the postgres path. Required when paths.postgres is on. */
+  postgres: postgresSchema.optional(),
+  /** Grafana provider; omit to manage no Grafana resources. */
   /** Grafana provider; omit to manage no Grafana resources. */
   grafana: z
     .strictObject({
@@ -190,6 +230,37 @@ function crossFieldProblems(values: RawValues): string[] {
     }
   }
 
+  problems.push(...postgresProblems(values, enabled));
+  return problems;
+}
+
+/** The postgres path needs its settings and images, and client/scratch majors that can handle the server. */
+function postgresProblems(values: RawValues, enabled: PathKey[]): string[] {
+  if (!enabled.includes("postgres")) return [];
+  const problems: string[] = [];
+  if (values.postgres === undefined) problems.push("postgres: is required when paths.postgres is on");
+  const images = isRecord(values.images) ? values.images : {};
+  for (const role of ["toolbox", "scratchPostgres"]) {
+    if (images[role] === undefined) problems.push(`images.${role}: is required when paths.postgres is on`);
+  }
+  const versions = isRecord(values.versions) ? values.versions : {};
+  const server = isRecord(values.postgres) ? values.postgres.serverMajor : undefined;
+  if (typeof server === "number") {
+    if (typeof versions.toolboxPostgres === "number" && versions.toolboxPostgres < server) {
+      problems.push(
+        `versions.toolboxPostgres: the toolbox's PostgreSQL client ${versions.toolboxPostgres} is older than the server (postgres.serverMajor ${server}); ` +
+          "pg_dumpall must be at least the server's major",
+      );
+    }
+    if (typeof versions.scratchPostgres === "number" && versions.scratchPostgres < server) {
+      problems.push(`versions.scratchPostgres: the drill's scratch PostgreSQL ${versions.scratchPostgres} is older than the server (postgres.serverMajor ${server})`);
+    }
+  }
+  if (typeof versions.toolboxPostgres === "number" && typeof versions.scratchPostgres === "number" && versions.scratchPostgres < versions.toolboxPostgres) {
+    problems.push(
+      `versions.scratchPostgres: the drill's scratch PostgreSQL ${versions.scratchPostgres} is older than the dump client (versions.toolboxPostgres ${versions.toolboxPostgres})`,
+    );
+  }
   return problems;
 }
 

@@ -116,3 +116,15 @@ export const bucketNameSchema = z.string().superRefine((value, ctx) => {
 
 /** A semantic version without a leading "v" (chart and application versions). */
 export const semverSchema = z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, "must be a version like 1.2.3");
+
+/** A DNS-1123 subdomain (Secret, ConfigMap names). */
+export const dnsSubdomainSchema = z
+  .string()
+  .max(253, "must be at most 253 characters")
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, "must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.')");
+
+/** A PostgreSQL major version. */
+export const majorSchema = z.number().int("must be a whole major version, e.g. 18").min(10, "must be a PostgreSQL major version (10 or later)").max(99, "must be a PostgreSQL major version");
+
+/** A Kubernetes resource quantity such as 20Gi or 512Mi. */
+export const quantitySchema = z.string().regex(/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/, "must be a Kubernetes quantity such as 20Gi");

@@ -1,7 +1,7 @@
 /** The README's config reference stays true to the schema: every key documented, none invented. */
 import * as fs from "fs";
 import * as path from "path";
-import { SECRET_KEYS, configSchema, hubSchema } from "../../config/schema";
+import { SECRET_KEYS, configSchema, hubSchema, postgresSchema } from "../../config/schema";
 import { ROOT } from "../support/program";
 
 const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
@@ -13,6 +13,7 @@ describe("README stack config reference", () => {
   const schemaKeys = [
     ...Object.keys(configSchema.shape),
     ...Object.keys(hubSchema.shape).map((k) => `hub.${k}`),
+    ...Object.keys(postgresSchema.shape).map((k) => `postgres.${k}`),
     ...Object.keys(SECRET_KEYS),
   ];
 

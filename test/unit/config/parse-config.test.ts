@@ -36,7 +36,7 @@ describe("parseConfig", () => {
     });
     expect(c.paths).toEqual({ velero: true, postgres: true, rgwMirror: true, etcdOffload: true, volsync: false });
     expect(c.namespaces).toEqual({ apps: "apps", velero: "velero", monitoring: "monitoring", volsync: "volsync-system" });
-    expect(c.images).toEqual({});
+    expect(c.postgres).toMatchObject({ port: 5432, user: "postgres", prefix: "postgresql-18", drillDataSize: "20Gi", drillWorkSize: "10Gi", backupDeadlineMinutes: 240 });
     expect(c.grafana).toBeUndefined();
   });
 
@@ -47,11 +47,29 @@ describe("parseConfig", () => {
       ['config error: schedules.rgwMirror: "61 4 * * *" is not a valid cron expression: Constraint error, got value 61 expected range 0-59']),
     row("an unknown time zone", with_((v) => (v.timeZone = "Mars/Olympus")),
       ['config error: timeZone: "Mars/Olympus" is not an IANA time zone (e.g. America/Sao_Paulo, UTC)']),
-    row("an image without digest", with_((v) => (v.images = { toolbox: "ghcr.io/x/toolbox:1.0" })),
+    row("an image without digest", with_((v) => (v.images.toolbox = "ghcr.io/x/toolbox:1.0")),
       ['config error: images.toolbox: "ghcr.io/x/toolbox:1.0" must be pinned by digest (name[:tag]@sha256:<64 hex>)']),
     row("a retention the lifecycle would outrun", with_((v) => (v.retentionDays = 1)),
       ["config error: retentionDays: 1 day(s) keeps fewer than two postgres backups (schedules.postgresBackup runs every 24h); the lifecycle could expire the only committed backup before the next one lands"]),
     row("a retention below one day", with_((v) => (v.retentionDays = 0)), ["config error: retentionDays: must be at least 1 day"]),
+    row("the postgres path without its settings or images", with_((v) => { delete v.postgres; delete v.images; }), [
+      "config error: postgres: is required when paths.postgres is on",
+      "config error: images.toolbox: is required when paths.postgres is on",
+      "config error: images.scratchPostgres: is required when paths.postgres is on",
+    ]),
+    row("a toolbox client older than the server", with_((v) => { v.versions.toolboxPostgres = 17; v.versions.scratchPostgres = 17; }), [
+      "config error: versions.toolboxPostgres: the toolbox's PostgreSQL client 17 is older than the server (postgres.serverMajor 18); pg_dumpall must be at least the server's major",
+      "config error: versions.scratchPostgres: the drill's scratch PostgreSQL 17 is older than the server (postgres.serverMajor 18)",
+    ]),
+    row("a scratch server older than the dump client", with_((v) => { v.versions.toolboxPostgres = 19; }), [
+      "config error: versions.scratchPostgres: the drill's scratch PostgreSQL 18 is older than the dump client (versions.toolboxPostgres 19)",
+    ]),
+    row("a postgres password Secret with a bad name", with_((v) => (v.postgres.passwordSecret = { name: "Postgres_Auth", key: "pw" })), [
+      "config error: postgres.passwordSecret.name: must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.')",
+    ]),
+    row("no expected database for the drill", with_((v) => (v.postgres.expectedDatabases = [])), [
+      "config error: postgres.expectedDatabases: must list at least one database",
+    ]),
     row("a missing endpoint", with_((v) => delete v.hub.endpoint), ["config error: hub.endpoint: is required"]),
     row("a duplicate bucket", with_((v) => (v.hub.buckets = { postgres: "homelab-backup-velero" })),
       ['config error: hub.buckets.postgres: bucket "homelab-backup-velero" is used by both velero and postgres; bucket names must be unique']),

@@ -55,6 +55,8 @@ describe("npm run synth", () => {
         "  homelab-backups:hub:",
         "    endpoint: http://127.0.0.1:9000",
         "    bucketPrefix: leaky",
+        "  homelab-backups:paths:",
+        "    postgres: false",
         "  homelab-backups:hubAdminPassword:",
         "    secure: v1:AAAAAAAAAAAAAAAA:ciphertext-stand-in",
         "",
@@ -114,6 +116,8 @@ describe("npm run synth", () => {
       'config error: images.toolbox: "ghcr.io/example/toolbox:1.0" must be pinned by digest (name[:tag]@sha256:<64 hex>)',
       "config error: hub.endpoint: is required",
       'config error: hub.bucketPrefix: bucket "homelab-backup-etcd" is used by both rgwMirror and etcdOffload; bucket names must be unique',
+      "config error: postgres: is required when paths.postgres is on",
+      "config error: images.scratchPostgres: is required when paths.postgres is on",
     ]);
     expect(fs.existsSync(path.join(dir, "out/broken"))).toBe(false);
   });
