@@ -5,8 +5,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "./config/load";
-import { PATH_KEYS } from "./components/lib/backup-paths";
+import { PATH_KEYS, PathKey } from "./components/lib/backup-paths";
+import { HubTarget } from "./components/lib/kubernetes";
 import { MinioHub } from "./components/minio-hub";
+import { PostgresBackup } from "./components/postgres-backup";
 import { createProviders } from "./components/providers";
 
 async function main() {
@@ -14,6 +16,7 @@ async function main() {
   const { config } = loaded;
   const providers = createProviders(loaded);
   const enabledPaths = PATH_KEYS.filter((key) => config.paths[key]);
+  const k8sOpts = { providers: { kubernetes: providers.kubernetes } };
 
   const hub = new MinioHub(
     "hub",
@@ -26,6 +29,24 @@ async function main() {
     },
     { providers: { minio: providers.minio } },
   );
+  const hubTarget = (key: PathKey): HubTarget => ({ endpoint: config.hub.endpoint, region: config.hub.region, bucket: hub.buckets[key]! });
+
+  const { postgres, images } = config;
+  if (config.paths.postgres && postgres && images.toolbox && images.scratchPostgres) {
+    new PostgresBackup(
+      "postgres",
+      {
+        namespace: config.namespaces.apps,
+        timeZone: config.timeZone,
+        schedules: { backup: config.schedules.postgresBackup, drill: config.schedules.postgresRestoreDrill },
+        images: { toolbox: images.toolbox, scratchPostgres: images.scratchPostgres },
+        hub: hubTarget("postgres"),
+        writer: hub.writers.postgres!,
+        postgres,
+      },
+      k8sOpts,
+    );
+  }
 
   return {
     /** The hub endpoint every writer uses. */

@@ -4,7 +4,7 @@
  * secrets out as `Output<string>` secrets. Nothing here runs at import time.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, SECRET_KEYS, SecretKey, SecretPresence, StackConfig, parseConfig } from "./schema";
+import { ConfigError, SECRET_KEYS, SecretKey, SecretPresence, StackConfig, parseConfig, placeholderImages } from "./schema";
 
 export interface LoadedConfig {
   config: StackConfig;
@@ -56,6 +56,9 @@ export function loadConfig(): LoadedConfig {
   } catch (err) {
     if (err instanceof ConfigError) throw new StackConfigError(err.problems);
     throw err;
+  }
+  for (const role of placeholderImages(config)) {
+    pulumi.log.warn(`images.${role} still has the placeholder digest sha256:000…; build images/backup-toolbox and pin the digest it printed (README "The toolbox image")`);
   }
   const cfg = new pulumi.Config(project);
   const secrets: LoadedConfig["secrets"] = {};

@@ -136,6 +136,13 @@ export const configSchema = z.strictObject({
 
 export type StackConfig = z.infer<typeof configSchema>;
 
+/** Image roles still set to the all-zero placeholder digest (Pulumi.yaml ships one for the toolbox). */
+export function placeholderImages(config: Pick<StackConfig, "images">): string[] {
+  return Object.entries(config.images)
+    .filter(([, image]) => typeof image === "string" && /@sha256:0{64}$/.test(image))
+    .map(([role]) => role);
+}
+
 /** Config keys whose values are Pulumi secrets, with when each is required. */
 export const SECRET_KEYS = {
   hubAdminUser: () => true,

@@ -21,7 +21,12 @@ export interface ScriptBundle {
 export function scriptBundle(paths: string[]): ScriptBundle {
   const files: Record<string, string> = {};
   for (const p of [...paths, BACKUP_LIB]) files[path.basename(p)] = fs.readFileSync(p, "utf8");
+  return { files, hash: bundleHash(files) };
+}
+
+/** First 10 hex digits of the sha256 over the files' names and contents, in name order. */
+export function bundleHash(files: Record<string, string>): string {
   const h = createHash("sha256");
   for (const name of Object.keys(files).sort()) h.update(name).update("\0").update(files[name]).update("\0");
-  return { files, hash: h.digest("hex").slice(0, 10) };
+  return h.digest("hex").slice(0, 10);
 }

@@ -67,12 +67,27 @@ describe("npm run synth", () => {
 
   it("synthesizes homelab by default: summary by type, out/homelab/ per contract 1, exit 0", () => {
     const res = synthIn(dir);
-    expect(res.stderr).toBe("");
+    expect(res.stderr.trim()).toBe(
+      'warning: [runtime] images.toolbox still has the placeholder digest sha256:000…; build images/backup-toolbox and pin the digest it printed (README "The toolbox image")',
+    );
     expect(res.status).toBe(0);
-    expect(res.stdout).toContain("synth homelab: 29 resources -> out/homelab/");
+    expect(res.stdout).toContain("synth homelab: 34 resources -> out/homelab/");
     expect(res.stdout).toMatch(/^\s+4 {2}minio:index\/s3Bucket:S3Bucket$/m);
-    expect(res.stdout).toContain("artifacts: resources.json, minio/policies/ 4");
-    expect(listFiles(path.join(dir, "out/homelab"))).toEqual([
+    expect(res.stdout).toMatch(/^\s+2 {2}kubernetes:batch\/v1:CronJob$/m);
+    expect(res.stdout).toContain("artifacts: resources.json, k8s/ 4, scripts/ 3, minio/policies/ 4");
+    const files = listFiles(path.join(dir, "out/homelab"));
+    expect(files.filter((f) => f.startsWith("k8s/") && !f.includes("ConfigMap"))).toEqual([
+      "k8s/apps.CronJob.postgres-backup.yaml",
+      "k8s/apps.CronJob.postgres-restore-drill.yaml",
+      "k8s/apps.Secret.postgres-backup-hub.yaml",
+    ]);
+    expect(files.filter((f) => f.startsWith("k8s/apps.ConfigMap.postgres-backup-scripts-"))).toHaveLength(1);
+    for (const script of ["backup-lib.sh", "pg-backup.sh", "pg-restore-drill.sh"]) {
+      const deployed = fs.readFileSync(path.join(dir, "out/homelab/scripts", script), "utf8");
+      const source = fs.readFileSync(path.join(ROOT, script === "backup-lib.sh" ? "components/lib" : "components/postgres-backup", script), "utf8");
+      expect(deployed).toBe(source);
+    }
+    expect(files.filter((f) => !f.startsWith("k8s/") && !f.startsWith("scripts/"))).toEqual([
       "minio/policies/homelab-backup-etcd-offload-write.json",
       "minio/policies/homelab-backup-postgres-backup-write.json",
       "minio/policies/homelab-backup-rgw-mirror-write.json",
@@ -80,7 +95,7 @@ describe("npm run synth", () => {
       "resources.json",
     ]);
     const resources = JSON.parse(fs.readFileSync(path.join(dir, "out/homelab/resources.json"), "utf8"));
-    expect(resources).toHaveLength(29);
+    expect(resources).toHaveLength(34);
     for (const r of resources) expect(Object.keys(r).sort()).toEqual(["inputs", "name", "parent", "type"]);
     expect(resources.find((r: { name: string }) => r.name === "minio").inputs.minioPassword).toBe("[secret]");
   });
