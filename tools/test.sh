@@ -13,6 +13,7 @@ declare -A PROVIDES=(
   [prometheus]=/usr/bin/promtool
   [shellcheck]=/usr/bin/shellcheck
   [zstd]=/usr/bin/zstd
+  [jq]=/usr/bin/jq
   [postgresql-15]=/usr/lib/postgresql/15/bin/initdb
   [postgresql-client-15]=/usr/lib/postgresql/15/bin/psql
   [systemd]=/usr/bin/systemd-analyze

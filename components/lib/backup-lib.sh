@@ -14,6 +14,21 @@ die() {
   exit "${2:-1}"
 }
 
+# Creates a private work directory under $1 (default $TMPDIR) in WORK. On exit, background jobs are
+# stopped, the script's own `cleanup_hook` runs if it defines one, and WORK is removed; the exit
+# status is preserved.
+make_work_dir() {
+  WORK="$(mktemp -d "${1:-${TMPDIR:-/tmp}}/$(basename "$0" .sh).XXXXXX")"
+  trap _on_exit EXIT
+}
+_on_exit() {
+  local rc=$?
+  jobs -p | xargs -r kill 2>/dev/null || true
+  if declare -F cleanup_hook >/dev/null; then cleanup_hook || true; fi
+  rm -rf "$WORK"
+  exit "$rc"
+}
+
 # Nanosecond clock and seconds elapsed since a value it returned (one decimal).
 now_ns() {
   date +%s%N

@@ -50,6 +50,9 @@ export interface PostgresJobsArgs {
   };
 }
 
+/** Size of the bounded /tmp every toolbox container gets (FIFOs and a few bytes of bookkeeping). */
+const TMP_SIZE = "64Mi";
+
 /** The toolbox containers: rclone buffers 2 x 64Mi chunks, zstd -T0 a few hundred MiB at most. */
 export const SCRIPT_RESOURCES: Resources = {
   requests: { cpu: "250m", memory: "256Mi", "ephemeral-storage": "64Mi" },
@@ -64,25 +67,40 @@ function withEmptyDir(r: Resources, size: string): Resources {
   return { requests: r.requests, limits: { ...r.limits, "ephemeral-storage": size } };
 }
 
-export function backupCronJob(a: PostgresJobsArgs): k8s.types.input.batch.v1.CronJob {
-  const { volumes, mounts } = scriptVolumes(a.scriptsConfigMap, "64Mi");
-  const container: Core.Container = {
-    name: "pg-backup",
+/** A toolbox container running one script with the hub and libpq settings; `extra` adds its own env. */
+function toolboxContainer(
+  a: PostgresJobsArgs,
+  name: string,
+  script: string,
+  pg: { host: string; port: number; user: string },
+  extra: { env: Core.EnvVar[]; mounts: Core.VolumeMount[]; resources: Resources },
+): Core.Container {
+  return {
+    name,
     image: a.images.toolbox,
-    command: ["bash", "/scripts/pg-backup.sh"],
+    command: ["bash", `/scripts/${script}`],
     env: [
       ...hubEnv(a.hub, a.hubSecret),
       { name: "BACKUP_PREFIX", value: a.postgres.prefix },
-      { name: "PGHOST", value: a.postgres.host },
-      { name: "PGPORT", value: String(a.postgres.port) },
-      { name: "PGUSER", value: a.postgres.user },
-      envFromSecret("PGPASSWORD", a.postgres.passwordSecret.name, a.postgres.passwordSecret.key),
+      { name: "PGHOST", value: pg.host },
+      { name: "PGPORT", value: String(pg.port) },
+      { name: "PGUSER", value: pg.user },
       { name: "TMPDIR", value: "/tmp" },
+      ...extra.env,
     ],
-    volumeMounts: mounts,
-    resources: SCRIPT_RESOURCES,
+    volumeMounts: [...scriptVolumes(a.scriptsConfigMap, TMP_SIZE).mounts, ...extra.mounts],
+    resources: extra.resources,
     securityContext: restrictedContainerSecurity(),
   };
+}
+
+export function backupCronJob(a: PostgresJobsArgs): k8s.types.input.batch.v1.CronJob {
+  const container = toolboxContainer(a, "pg-backup", "pg-backup.sh", a.postgres, {
+    env: [envFromSecret("PGPASSWORD", a.postgres.passwordSecret.name, a.postgres.passwordSecret.key)],
+    mounts: [],
+    resources: SCRIPT_RESOURCES,
+  });
+  const { volumes } = scriptVolumes(a.scriptsConfigMap, TMP_SIZE);
   return cronJob({
     name: BACKUP_CRONJOB,
     namespace: a.namespace,
@@ -95,7 +113,7 @@ export function backupCronJob(a: PostgresJobsArgs): k8s.types.input.batch.v1.Cro
 }
 
 export function drillCronJob(a: PostgresJobsArgs): k8s.types.input.batch.v1.CronJob {
-  const { volumes, mounts } = scriptVolumes(a.scriptsConfigMap, "64Mi");
+  const { volumes } = scriptVolumes(a.scriptsConfigMap, TMP_SIZE);
   const scratch: Core.Container = {
     name: "scratch-postgres",
     image: a.images.scratchPostgres,
@@ -120,24 +138,14 @@ export function drillCronJob(a: PostgresJobsArgs): k8s.types.input.batch.v1.Cron
     resources: withEmptyDir({ requests: { cpu: "500m", memory: "512Mi", "ephemeral-storage": "1Gi" }, limits: { memory: "4Gi", "ephemeral-storage": "1Gi" } }, a.postgres.drillDataSize),
     securityContext: restrictedContainerSecurity(POSTGRES_IMAGE_UID),
   };
-  const drill: Core.Container = {
-    name: "restore-drill",
-    image: a.images.toolbox,
-    command: ["bash", "/scripts/pg-restore-drill.sh"],
+  const drill = toolboxContainer(a, "restore-drill", "pg-restore-drill.sh", { host: "127.0.0.1", port: 5432, user: SCRATCH_SUPERUSER }, {
     env: [
-      ...hubEnv(a.hub, a.hubSecret),
-      { name: "BACKUP_PREFIX", value: a.postgres.prefix },
-      { name: "PGHOST", value: "127.0.0.1" },
-      { name: "PGPORT", value: "5432" },
-      { name: "PGUSER", value: SCRATCH_SUPERUSER },
       { name: "EXPECTED_DATABASES", value: a.postgres.expectedDatabases.join(",") },
       { name: "DRILL_WORK_DIR", value: "/work" },
-      { name: "TMPDIR", value: "/tmp" },
     ],
-    volumeMounts: [...mounts, { name: "work", mountPath: "/work" }],
+    mounts: [{ name: "work", mountPath: "/work" }],
     resources: withEmptyDir(SCRIPT_RESOURCES, a.postgres.drillWorkSize),
-    securityContext: restrictedContainerSecurity(),
-  };
+  });
   return cronJob({
     name: DRILL_CRONJOB,
     namespace: a.namespace,

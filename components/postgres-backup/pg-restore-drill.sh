@@ -16,6 +16,8 @@
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR/../lib source=backup-lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/backup-lib.sh"
+# shellcheck source-path=SCRIPTDIR source=pg-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/pg-lib.sh"
 
 : "${PGHOST:?PGHOST is required}"
 : "${PGUSER:?PGUSER is required}"
@@ -27,29 +29,14 @@ hub_remote_from_env
 require_commands psql pg_isready zstd rclone jq sha256sum mkfifo tee tail awk
 
 started_ns="$(now_ns)"
-work="$(mktemp -d "${DRILL_WORK_DIR:-${TMPDIR:-/tmp}}/pg-drill.XXXXXX")"
-cleanup() {
-  local rc=$?
-  jobs -p | xargs -r kill 2>/dev/null || true
-  rm -rf "$work"
-  exit "$rc"
-}
-trap cleanup EXIT
-
-psql_q() { # psql_q DB SQL — one value per line
-  psql -X -w -A -t -q -v ON_ERROR_STOP=1 -d "$1" -c "$2" 2>"$work/psql.err"
-}
-major_of() { # "15.18 (Debian …)" -> 15
-  local v="${1%%[^0-9.]*}"
-  printf '%s' "${v%%.*}"
-}
+make_work_dir "${DRILL_WORK_DIR:-${TMPDIR:-/tmp}}"
 
 # --- pick the newest committed backup ----------------------------------------------------------
 phase_ns="$(now_ns)"
 # One recursive listing (--fast-list), selected with grep: a directory walk needs the server's
 # CommonPrefixes, which some S3 stand-ins (s3rver) do not return, and costs a request per day.
-listing="$(rclone lsf -R --fast-list --files-only "${HUB}/${BACKUP_PREFIX}/" 2>"$work/list.err")" ||
-  die "cannot list ${BACKUP_PREFIX}/ on the hub: $(last_line "$work/list.err")"
+listing="$(rclone lsf -R --fast-list --files-only "${HUB}/${BACKUP_PREFIX}/" 2>"$WORK/list.err")" ||
+  die "cannot list ${BACKUP_PREFIX}/ on the hub: $(last_line "$WORK/list.err")"
 key=""
 while read -r day; do
   [[ -n "$day" ]] || continue
@@ -63,11 +50,11 @@ done < <(grep -E '^[0-9]{4}/[0-9]{2}/[0-9]{2}/full\.sql\.zst$' <<<"$listing" | s
 log "using backup ${key} (newest committed)"
 
 # --- download and verify the sha256 before touching PostgreSQL --------------------------------
-rclone copyto "${HUB}/${key}" "$work/full.sql.zst" 2>"$work/get.err" || die "cannot download ${key}: $(last_line "$work/get.err")"
-expected="$(rclone cat "${HUB}/${key}.sha256" 2>"$work/get.err" | awk 'NR == 1 { print $1 }')"
+rclone copyto "${HUB}/${key}" "$WORK/full.sql.zst" 2>"$WORK/get.err" || die "cannot download ${key}: $(last_line "$WORK/get.err")"
+expected="$(rclone cat "${HUB}/${key}.sha256" 2>"$WORK/get.err" | awk 'NR == 1 { print $1 }')"
 [[ "$expected" =~ ^[0-9a-f]{64}$ ]] || die "commit marker ${key}.sha256 is not a sha256sum line"
-actual="$(sha256sum "$work/full.sql.zst" | cut -d' ' -f1)"
-bytes="$(wc -c <"$work/full.sql.zst" | tr -d ' ')"
+actual="$(sha256sum "$WORK/full.sql.zst" | cut -d' ' -f1)"
+bytes="$(wc -c <"$WORK/full.sql.zst" | tr -d ' ')"
 [[ "$actual" == "$expected" ]] || die "sha256 mismatch for ${key}: marker says ${expected}, object is ${actual}; PostgreSQL not touched"
 log "sha256 OK key=${key} bytes=${bytes} seconds=$(seconds_since "$phase_ns")"
 
@@ -90,7 +77,7 @@ until pg_isready -q; do
   sleep 1
 done
 scratch_num="$(psql_q postgres "SHOW server_version_num")" ||
-  die "cannot connect to the scratch PostgreSQL at ${PGHOST}:${PGPORT:-5432}: $(first_line "$work/psql.err")"
+  die "cannot connect to the scratch PostgreSQL at ${PGHOST}:${PGPORT:-5432}: $(first_line "$WORK/psql.err")"
 dumped_num="$(jq -r '.serverVersionNum // 0' <<<"$manifest")"
 ((scratch_num / 10000 >= dumped_num / 10000)) ||
   die "scratch PostgreSQL $((scratch_num / 10000)) is older than the dumped server $((dumped_num / 10000))"
@@ -101,29 +88,29 @@ bootstrap_role="$(psql_q postgres "SELECT quote_ident(current_user)")"
 # that role's CREATE ROLE line (it exists) and its ALTER ROLE … WITH line (it would change the
 # password this drill connects with). Any other SQL error stops the restore.
 phase_ns="$(now_ns)"
-mkfifo "$work/raw.tail"
-tail -c 4096 <"$work/raw.tail" >"$work/tail" &
+mkfifo "$WORK/raw.tail"
+tail -c 4096 <"$WORK/raw.tail" >"$WORK/tail" &
 set +e
-zstd -dc "$work/full.sql.zst" 2>"$work/zstd.err" |
-  tee "$work/raw.tail" |
+zstd -dc "$WORK/full.sql.zst" 2>"$WORK/zstd.err" |
+  tee "$WORK/raw.tail" |
   awk -v create="CREATE ROLE ${bootstrap_role};" -v alter="ALTER ROLE ${bootstrap_role} WITH " '
     !c && $0 == create { c = 1; next }
     !a && index($0, alter) == 1 { a = 1; next }
     { print }' |
-  psql -X -w -q -v ON_ERROR_STOP=1 -d postgres -o /dev/null -f - 2>"$work/restore.err"
+  psql -X -w -q -v ON_ERROR_STOP=1 -d postgres -o /dev/null -f - 2>"$WORK/restore.err"
 statuses=("${PIPESTATUS[@]}")
 set -e
 wait
 restore_seconds="$(seconds_since "$phase_ns")"
-tail -n 3 "$work/tail" | grep -qxF -- '-- PostgreSQL database cluster dump complete' ||
+dump_complete "$WORK/tail" ||
   die "dump incomplete: ${key} lacks pg_dumpall's final '-- PostgreSQL database cluster dump complete' line"
-((statuses[0] == 0)) || die "cannot decompress ${key}: $(last_line "$work/zstd.err")"
-((statuses[3] == 0)) || die "restore failed: $(grep -m1 -E 'ERROR|FATAL' "$work/restore.err" || last_line "$work/restore.err")"
+((statuses[0] == 0)) || die "cannot decompress ${key}: $(last_line "$WORK/zstd.err")"
+((statuses[3] == 0)) || die "restore failed: $(grep -m1 -E 'ERROR|FATAL' "$WORK/restore.err" || last_line "$WORK/restore.err")"
 log "restore OK key=${key} raw_bytes=$(jq -r '.rawBytes // "unknown"' <<<"$manifest") seconds=${restore_seconds}"
 
 # --- smoke checks -------------------------------------------------------------------------------
 phase_ns="$(now_ns)"
-[[ "$(psql_q postgres "SELECT 1")" == "1" ]] || die "smoke check SELECT 1 failed: $(first_line "$work/psql.err")"
+[[ "$(psql_q postgres "SELECT 1")" == "1" ]] || die "smoke check SELECT 1 failed: $(first_line "$WORK/psql.err")"
 mapfile -t restored < <(psql_q postgres "SELECT datname FROM pg_database WHERE NOT datistemplate ORDER BY 1")
 IFS=',' read -r -a expected_dbs <<<"$EXPECTED_DATABASES"
 for db in "${expected_dbs[@]}"; do
@@ -149,5 +136,5 @@ summary="$(jq -n --arg backup "$key" --argjson bytes "$bytes" --argjson database
   '{result: "ok", backup: $backup, bytes: $bytes, databasesRestored: $databases, restoreSeconds: $restoreSeconds,
     totalSeconds: $totalSeconds, finishedAt: $finishedAt}')"
 report="${BACKUP_PREFIX}/_drills/$(date -u +%Y-%m-%dT%H%M%SZ).json"
-rclone rcat "${HUB}/${report}" <<<"$summary" 2>"$work/report.err" || die "could not upload the drill report ${report}: $(last_line "$work/report.err")"
+rclone rcat "${HUB}/${report}" <<<"$summary" 2>"$WORK/report.err" || die "could not upload the drill report ${report}: $(last_line "$WORK/report.err")"
 log "drill OK backup=${key} bytes=${bytes} databases=${#restored[@]} restore_seconds=${restore_seconds} report=${report}"

@@ -1,7 +1,7 @@
 /** A source cluster worth backing up: several databases and roles, unicode, JSON, a FK, grants. */
 import * as fs from "fs";
 import * as path from "path";
-import { PG_BACKUP_SCRIPT, PG_RESTORE_DRILL_SCRIPT } from "../../../components/postgres-backup/scripts";
+import { PG_BACKUP_SCRIPT, PG_RESTORE_DRILL_SCRIPT, POSTGRES_SCRIPTS } from "../../../components/postgres-backup/scripts";
 import { PgServer } from "../../support/postgres";
 import { listObjects, rclone, S3Target } from "../../support/rclone";
 import { stageScripts } from "../../support/scripts";
@@ -62,7 +62,7 @@ export function copyDay(s3: S3Target, bucket: string, fromDir: string, toDir: st
 }
 
 export function stagePostgresScripts(): string {
-  return stageScripts([PG_BACKUP_SCRIPT, PG_RESTORE_DRILL_SCRIPT]);
+  return stageScripts(POSTGRES_SCRIPTS);
 }
 
 export const scriptName = { backup: path.basename(PG_BACKUP_SCRIPT), drill: path.basename(PG_RESTORE_DRILL_SCRIPT) };

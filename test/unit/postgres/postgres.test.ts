@@ -68,7 +68,7 @@ describe("scripts ConfigMap", () => {
     expect(cm.metadata.name).toBe(`postgres-backup-scripts-${bundle.hash}`);
     expect(cm.data["pg-backup.sh"]).toBe(fs.readFileSync(PG_BACKUP_SCRIPT, "utf8"));
     expect(cm.data["pg-restore-drill.sh"]).toBe(fs.readFileSync(PG_RESTORE_DRILL_SCRIPT, "utf8"));
-    expect(Object.keys(cm.data).sort()).toEqual(["backup-lib.sh", "pg-backup.sh", "pg-restore-drill.sh"]);
+    expect(Object.keys(cm.data).sort()).toEqual(["backup-lib.sh", "pg-backup.sh", "pg-lib.sh", "pg-restore-drill.sh"]);
     for (const name of ["postgres-backup", "postgres-restore-drill"]) {
       expect(podOf(cronJob(name)).volumes).toContainEqual({ name: "scripts", configMap: { name: cm.metadata.name, defaultMode: 0o555 } });
     }

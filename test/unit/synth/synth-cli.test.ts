@@ -74,7 +74,7 @@ describe("npm run synth", () => {
     expect(res.stdout).toContain("synth homelab: 34 resources -> out/homelab/");
     expect(res.stdout).toMatch(/^\s+4 {2}minio:index\/s3Bucket:S3Bucket$/m);
     expect(res.stdout).toMatch(/^\s+2 {2}kubernetes:batch\/v1:CronJob$/m);
-    expect(res.stdout).toContain("artifacts: resources.json, k8s/ 4, scripts/ 3, minio/policies/ 4");
+    expect(res.stdout).toContain("artifacts: resources.json, k8s/ 4, scripts/ 4, minio/policies/ 4");
     const files = listFiles(path.join(dir, "out/homelab"));
     expect(files.filter((f) => f.startsWith("k8s/") && !f.includes("ConfigMap"))).toEqual([
       "k8s/apps.CronJob.postgres-backup.yaml",
@@ -82,7 +82,7 @@ describe("npm run synth", () => {
       "k8s/apps.Secret.postgres-backup-hub.yaml",
     ]);
     expect(files.filter((f) => f.startsWith("k8s/apps.ConfigMap.postgres-backup-scripts-"))).toHaveLength(1);
-    for (const script of ["backup-lib.sh", "pg-backup.sh", "pg-restore-drill.sh"]) {
+    for (const script of ["backup-lib.sh", "pg-backup.sh", "pg-lib.sh", "pg-restore-drill.sh"]) {
       const deployed = fs.readFileSync(path.join(dir, "out/homelab/scripts", script), "utf8");
       const source = fs.readFileSync(path.join(ROOT, script === "backup-lib.sh" ? "components/lib" : "components/postgres-backup", script), "utf8");
       expect(deployed).toBe(source);
