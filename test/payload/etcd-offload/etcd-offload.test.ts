@@ -15,7 +15,7 @@ import { hubEnv, runScript, stageScripts } from "../../support/scripts";
 const BUCKETS = ["e16", "e17", "e18", "e19"];
 let s3: S3Server;
 let scripts: string;
-let golden: Buffer[] = [];
+const golden: Buffer[] = [];
 
 beforeAll(async () => {
   const [server, etcd] = await Promise.all([startS3(BUCKETS), startEtcd()]);
