@@ -8,7 +8,9 @@ import { loadConfig } from "./config/load";
 import { PATH_KEYS, PathKey } from "./components/lib/backup-paths";
 import { HubTarget } from "./components/lib/kubernetes";
 import { MinioHub } from "./components/minio-hub";
+import { EtcdOffload } from "./components/etcd-offload";
 import { PostgresBackup } from "./components/postgres-backup";
+import { RgwMirror } from "./components/rgw-mirror";
 import { createProviders } from "./components/providers";
 
 async function main() {
@@ -46,6 +48,34 @@ async function main() {
       },
       k8sOpts,
     );
+  }
+
+  if (config.paths.rgwMirror && config.rgwMirror && images.toolbox) {
+    new RgwMirror(
+      "rgw",
+      {
+        namespace: config.namespaces.apps,
+        timeZone: config.timeZone,
+        schedule: config.schedules.rgwMirror,
+        image: images.toolbox,
+        hub: hubTarget("rgwMirror"),
+        writer: hub.writers.rgwMirror!,
+        mirror: config.rgwMirror,
+      },
+      k8sOpts,
+    );
+  }
+
+  const { etcdOffload } = config;
+  if (config.paths.etcdOffload && etcdOffload && loaded.secrets.sshPrivateKey) {
+    const { nodes, ...settings } = etcdOffload;
+    new EtcdOffload("etcd", {
+      nodes,
+      sshPrivateKey: loaded.secrets.sshPrivateKey,
+      hub: hubTarget("etcdOffload"),
+      writer: hub.writers.etcdOffload!,
+      settings,
+    }, { providers: { command: providers.command } });
   }
 
   return {

@@ -2,6 +2,7 @@
  * The explicit providers, built in one place from validated stack config. Components receive them
  * through resource options; nothing falls back to an ambient default provider.
  */
+import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as minio from "@pulumi/minio";
 import * as pulumi from "@pulumi/pulumi";
@@ -12,6 +13,8 @@ import { StackConfig } from "../config/schema";
 export interface Providers {
   kubernetes: k8s.Provider;
   minio: minio.Provider;
+  /** SSH commands to nodes (no settings; connections are per resource). */
+  command: command.Provider;
   /** Absent when the stack configures no Grafana. */
   grafana?: grafana.Provider;
 }
@@ -38,5 +41,5 @@ export function createProviders({ config, secrets }: LoadedConfig, opts?: pulumi
   const grafanaProvider = config.grafana
     ? new grafana.Provider("grafana", { url: config.grafana.url, auth: secrets.grafanaAuth }, opts)
     : undefined;
-  return { kubernetes, minio: hub, grafana: grafanaProvider };
+  return { kubernetes, minio: hub, command: new command.Provider("command", {}, opts), grafana: grafanaProvider };
 }

@@ -4,7 +4,7 @@
  * secrets out as `Output<string>` secrets. Nothing here runs at import time.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, SECRET_KEYS, SecretKey, SecretPresence, StackConfig, parseConfig, placeholderImages } from "./schema";
+import { ConfigError, SECRET_KEYS, SecretKey, SecretPresence, StackConfig, parseConfig, placeholderHostKeys, placeholderImages } from "./schema";
 
 export interface LoadedConfig {
   config: StackConfig;
@@ -59,6 +59,9 @@ export function loadConfig(): LoadedConfig {
   }
   for (const role of placeholderImages(config)) {
     pulumi.log.warn(`images.${role} still has the placeholder digest sha256:000…; build images/backup-toolbox and pin the digest it printed (README "The toolbox image")`);
+  }
+  for (const node of placeholderHostKeys(config)) {
+    pulumi.log.warn(`etcdOffload node ${node} still has the placeholder host key; pin the output of \`ssh-keyscan -t ed25519 <host>\` (the push will refuse the real host until then)`);
   }
   const cfg = new pulumi.Config(project);
   const secrets: LoadedConfig["secrets"] = {};

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { BACKUP_PATHS, PATH_KEYS, PathKey, bucketName } from "../components/lib/backup-paths";
+import { etcdOffloadSchema, rgwMirrorSchema } from "./paths-schema";
 import {
   bucketNameSchema,
   cronProblem,
@@ -122,6 +123,10 @@ export const configSchema = z.strictObject({
   /** The cluster's PostgreSQL, backed up by the postgres path. Required when paths.postgres is on. */
   postgres: postgresSchema.optional(),
   /** Grafana provider; omit to manage no Grafana resources. */
+  /** The RGW → hub mirror. Required when paths.rgwMirror is on. */
+  rgwMirror: rgwMirrorSchema.optional(),
+  /** The etcd snapshot offload to control-plane nodes. Required when paths.etcdOffload is on. */
+  etcdOffload: etcdOffloadSchema.optional(),
   /** Grafana provider; omit to manage no Grafana resources. */
   grafana: z
     .strictObject({
@@ -135,6 +140,11 @@ export const configSchema = z.strictObject({
 });
 
 export type StackConfig = z.infer<typeof configSchema>;
+
+/** Node names whose pinned host key is the all-zero placeholder (replace with ssh-keyscan output). */
+export function placeholderHostKeys(config: Pick<StackConfig, "etcdOffload">): string[] {
+  return (config.etcdOffload?.nodes ?? []).filter((n) => /^ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA{43}=?$/.test(n.hostKey)).map((n) => n.name);
+}
 
 /** Image roles still set to the all-zero placeholder digest (Pulumi.yaml ships one for the toolbox). */
 export function placeholderImages(config: Pick<StackConfig, "images">): string[] {
@@ -238,6 +248,21 @@ function crossFieldProblems(values: RawValues): string[] {
   }
 
   problems.push(...postgresProblems(values, enabled));
+  if (enabled.includes("rgwMirror") && values.rgwMirror === undefined) problems.push("rgwMirror: is required when paths.rgwMirror is on");
+  if (enabled.includes("etcdOffload")) {
+    if (values.etcdOffload === undefined) problems.push("etcdOffload: is required when paths.etcdOffload is on");
+    const nodes = isRecord(values.etcdOffload) && Array.isArray(values.etcdOffload.nodes) ? values.etcdOffload.nodes : [];
+    const seen = new Set<unknown>();
+    nodes.forEach((n, i) => {
+      const name = isRecord(n) ? n.name : undefined;
+      if (seen.has(name)) problems.push(`etcdOffload.nodes[${i}].name: "${String(name)}" is listed twice`);
+      seen.add(name);
+    });
+  }
+  // (with postgres on, postgresProblems already reports a missing toolbox)
+  if (enabled.includes("rgwMirror") && !enabled.includes("postgres") && !(isRecord(values.images) && values.images.toolbox !== undefined)) {
+    problems.push("images.toolbox: is required when paths.rgwMirror is on");
+  }
   return problems;
 }
 

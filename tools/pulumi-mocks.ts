@@ -37,6 +37,21 @@ export function redactSecrets(value: unknown, replacement = "[secret]"): unknown
   return value;
 }
 
+/** Replaces every Pulumi asset by a plain `{ asset: { text } }` (or `{ path }`), deeply. */
+export async function resolveAssets(value: unknown): Promise<unknown> {
+  if (pulumi.asset.Asset.isInstance(value)) {
+    const a = value as unknown as { text?: Promise<string>; path?: Promise<string> };
+    if (a.text !== undefined) return { asset: { text: await a.text } };
+    return { asset: { path: await a.path } };
+  }
+  if (Array.isArray(value)) return Promise.all((value as unknown[]).map(resolveAssets));
+  if (typeof value === "object" && value !== null) {
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolveAssets(v)] as const));
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
+
 /** Reveals secrets (unwraps them), deeply: for tests that assert a secret's content. */
 export function revealSecrets(value: unknown): unknown {
   if (isSecretValue(value)) return revealSecrets((value as { value: unknown }).value);

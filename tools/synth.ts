@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { RecordedResource, redactSecrets, runProgram } from "./pulumi-mocks";
+import { RecordedResource, redactSecrets, resolveAssets, runProgram } from "./pulumi-mocks";
 import { readStackConfig } from "./stack-config";
 import { ARTIFACT_KINDS, renderArtifacts } from "./synth/artifacts";
 
@@ -40,7 +40,9 @@ export async function synth(root: string, stack: string): Promise<SynthResult> {
     throw err;
   }
 
-  const resources = run.recorder.resources.map((r) => ({ ...r, inputs: redactSecrets(r.inputs) as Record<string, unknown> }));
+  const resources = await Promise.all(
+    run.recorder.resources.map(async (r) => ({ ...r, inputs: redactSecrets(await resolveAssets(r.inputs)) as Record<string, unknown> })),
+  );
   const artifacts = renderArtifacts(resources);
 
   // Render into a sibling temp dir, then swap: a failure never leaves a half-written out/<stack>.

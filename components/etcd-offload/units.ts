@@ -20,9 +20,8 @@ export const SERVICE = "etcd-offload.service";
 export const TIMER = "etcd-offload.timer";
 export const CREDENTIAL_FILES = { accessKeyId: "backup-s3-access-key-id", secretAccessKey: "backup-s3-secret-access-key" } as const;
 
+/** Node-independent: the script names the node (its key prefix) by `hostname -s`, like k3s does. */
 export interface UnitArgs {
-  /** Node name used as the key prefix (<node>/<file>). */
-  nodeName: string;
   hub: { endpoint: string; bucket: string; region: string };
   /** k3s snapshot directory (read-only to the service). */
   snapshotDir: string;
@@ -63,7 +62,6 @@ export function offloadService(a: UnitArgs): string {
     `Environment=BACKUP_S3_ENDPOINT=${a.hub.endpoint}`,
     `Environment=BACKUP_S3_BUCKET=${a.hub.bucket}`,
     `Environment=BACKUP_S3_REGION=${a.hub.region}`,
-    `Environment=NODE_NAME=${a.nodeName}`,
     `Environment=SNAPSHOT_DIR=${a.snapshotDir}`,
     `Environment=MIN_AGE_SECONDS=${a.minAgeSeconds}`,
     `Environment=UPLOAD_TOKEN=${a.uploadToken}`,

@@ -166,3 +166,27 @@ export function scriptVolumes(configMapName: pulumi.Input<string>, tmpSize: stri
     ],
   };
 }
+
+/** Size of the bounded /tmp every script container gets (FIFOs and a few bytes of bookkeeping). */
+export const SCRIPT_TMP_SIZE = "64Mi";
+
+/** A toolbox container running `/scripts/<script>` with its env, the scripts and /tmp mounted, hardened. */
+export function scriptContainer(c: {
+  name: string;
+  image: string;
+  script: string;
+  configMap: pulumi.Input<string>;
+  env: Input.EnvVar[];
+  resources: Resources;
+  extraMounts?: Input.VolumeMount[];
+}): Input.Container {
+  return {
+    name: c.name,
+    image: c.image,
+    command: ["bash", `/scripts/${c.script}`],
+    env: [...c.env, { name: "TMPDIR", value: "/tmp" }],
+    volumeMounts: [...scriptVolumes(c.configMap, SCRIPT_TMP_SIZE).mounts, ...(c.extraMounts ?? [])],
+    resources: c.resources,
+    securityContext: restrictedContainerSecurity(),
+  };
+}

@@ -15,6 +15,8 @@ import {
   hubEnv,
   restrictedContainerSecurity,
   restrictedPodSecurity,
+  SCRIPT_TMP_SIZE,
+  scriptContainer,
   scriptVolumes,
 } from "../lib/kubernetes";
 
@@ -50,9 +52,6 @@ export interface PostgresJobsArgs {
   };
 }
 
-/** Size of the bounded /tmp every toolbox container gets (FIFOs and a few bytes of bookkeeping). */
-const TMP_SIZE = "64Mi";
-
 /** The toolbox containers: rclone buffers 2 x 64Mi chunks, zstd -T0 a few hundred MiB at most. */
 export const SCRIPT_RESOURCES: Resources = {
   requests: { cpu: "250m", memory: "256Mi", "ephemeral-storage": "64Mi" },
@@ -75,23 +74,22 @@ function toolboxContainer(
   pg: { host: string; port: number; user: string },
   extra: { env: Core.EnvVar[]; mounts: Core.VolumeMount[]; resources: Resources },
 ): Core.Container {
-  return {
+  return scriptContainer({
     name,
     image: a.images.toolbox,
-    command: ["bash", `/scripts/${script}`],
+    script,
+    configMap: a.scriptsConfigMap,
     env: [
       ...hubEnv(a.hub, a.hubSecret),
       { name: "BACKUP_PREFIX", value: a.postgres.prefix },
       { name: "PGHOST", value: pg.host },
       { name: "PGPORT", value: String(pg.port) },
       { name: "PGUSER", value: pg.user },
-      { name: "TMPDIR", value: "/tmp" },
       ...extra.env,
     ],
-    volumeMounts: [...scriptVolumes(a.scriptsConfigMap, TMP_SIZE).mounts, ...extra.mounts],
     resources: extra.resources,
-    securityContext: restrictedContainerSecurity(),
-  };
+    extraMounts: extra.mounts,
+  });
 }
 
 export function backupCronJob(a: PostgresJobsArgs): k8s.types.input.batch.v1.CronJob {
@@ -100,7 +98,7 @@ export function backupCronJob(a: PostgresJobsArgs): k8s.types.input.batch.v1.Cro
     mounts: [],
     resources: SCRIPT_RESOURCES,
   });
-  const { volumes } = scriptVolumes(a.scriptsConfigMap, TMP_SIZE);
+  const { volumes } = scriptVolumes(a.scriptsConfigMap, SCRIPT_TMP_SIZE);
   return cronJob({
     name: BACKUP_CRONJOB,
     namespace: a.namespace,
@@ -113,7 +111,7 @@ export function backupCronJob(a: PostgresJobsArgs): k8s.types.input.batch.v1.Cro
 }
 
 export function drillCronJob(a: PostgresJobsArgs): k8s.types.input.batch.v1.CronJob {
-  const { volumes } = scriptVolumes(a.scriptsConfigMap, TMP_SIZE);
+  const { volumes } = scriptVolumes(a.scriptsConfigMap, SCRIPT_TMP_SIZE);
   const scratch: Core.Container = {
     name: "scratch-postgres",
     image: a.images.scratchPostgres,

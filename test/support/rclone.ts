@@ -40,10 +40,10 @@ export function rclone(target: S3Target, args: string[], input?: string | Buffer
 }
 
 /** Keys (with sizes) under `bucket[/prefix]`, recursively. */
-export function listObjects(target: S3Target, bucketPath: string): Array<{ Path: string; Size: number }> {
+export function listObjects(target: S3Target, bucketPath: string): Array<{ Path: string; Size: number; ModTime: string }> {
   const res = rclone(target, ["lsjson", "-R", "--files-only", `s3:${bucketPath}`]);
   if (res.status !== 0) throw new Error(`rclone lsjson s3:${bucketPath} failed: ${res.stderr}`);
-  return JSON.parse(res.stdout) as Array<{ Path: string; Size: number }>;
+  return JSON.parse(res.stdout) as Array<{ Path: string; Size: number; ModTime: string }>;
 }
 
 /** One object's bytes (binary-safe: downloaded to a temp file). */

@@ -1,6 +1,7 @@
 /** The README's config reference stays true to the schema: every key documented, none invented. */
 import * as fs from "fs";
 import * as path from "path";
+import { etcdOffloadSchema, rgwMirrorSchema } from "../../config/paths-schema";
 import { SECRET_KEYS, configSchema, hubSchema, postgresSchema } from "../../config/schema";
 import { ROOT } from "../support/program";
 
@@ -14,6 +15,8 @@ describe("README stack config reference", () => {
     ...Object.keys(configSchema.shape),
     ...Object.keys(hubSchema.shape).map((k) => `hub.${k}`),
     ...Object.keys(postgresSchema.shape).map((k) => `postgres.${k}`),
+    ...Object.keys(rgwMirrorSchema.shape).map((k) => `rgwMirror.${k}`),
+    ...Object.keys(etcdOffloadSchema.shape).map((k) => `etcdOffload.${k}`),
     ...Object.keys(SECRET_KEYS),
   ];
 

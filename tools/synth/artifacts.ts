@@ -44,6 +44,11 @@ export function kubernetesObjectPath(r: RecordedResource): string {
   return `k8s/${ns}.${kind}.${String(meta.name ?? r.name)}.yaml`;
 }
 
+/** Files pushed to nodes over SSH (command:remote:CopyToRemote with a resolved StringAsset). */
+const isPush = (r: RecordedResource): boolean => r.type === "command:remote:CopyToRemote";
+const pushedName = (r: RecordedResource): string => String(r.inputs.remotePath ?? "").split("/").pop() ?? "";
+const pushedText = (r: RecordedResource): string => String(obj(obj(r.inputs.source).asset).text ?? "");
+
 export const ARTIFACT_KINDS: ArtifactKind[] = [
   {
     label: "k8s/",
@@ -66,11 +71,18 @@ export const ARTIFACT_KINDS: ArtifactKind[] = [
   },
   {
     label: "scripts/",
-    matches: (r) => r.type === "kubernetes:core/v1:ConfigMap",
+    matches: (r) => r.type === "kubernetes:core/v1:ConfigMap" || (isPush(r) && pushedName(r).endsWith(".sh")),
     render: (r) =>
-      Object.entries(obj(r.inputs.data))
-        .filter(([key]) => key.endsWith(".sh"))
-        .map(([key, content]) => ({ path: `scripts/${key}`, content: String(content) })),
+      isPush(r)
+        ? [{ path: `scripts/${pushedName(r)}`, content: pushedText(r) }]
+        : Object.entries(obj(r.inputs.data))
+            .filter(([key]) => key.endsWith(".sh"))
+            .map(([key, content]) => ({ path: `scripts/${key}`, content: String(content) })),
+  },
+  {
+    label: "systemd/",
+    matches: (r) => isPush(r) && /\.(service|timer)$/.test(pushedName(r)),
+    render: (r) => [{ path: `systemd/${pushedName(r)}`, content: pushedText(r) }],
   },
   {
     label: "grafana/dashboards/",
@@ -98,9 +110,15 @@ export function renderArtifacts(resources: RecordedResource[]): ArtifactFile[] {
   for (const r of resources) {
     for (const kind of ARTIFACT_KINDS) if (kind.matches(r)) files.push(...kind.render(r));
   }
-  const seen = new Map<string, number>();
-  for (const f of files) seen.set(f.path, (seen.get(f.path) ?? 0) + 1);
-  const clashes = [...seen].filter(([, n]) => n > 1).map(([p]) => p);
-  if (clashes.length > 0) throw new Error(`two resources render to the same artifact path: ${clashes.join(", ")}`);
-  return files;
+  // The same file from several resources (one unit pushed to every node, a library shipped with
+  // several scripts) is written once; different contents for one path are an error.
+  const byPath = new Map<string, ArtifactFile>();
+  const clashes = new Set<string>();
+  for (const f of files) {
+    const seen = byPath.get(f.path);
+    if (seen && seen.content !== f.content) clashes.add(f.path);
+    byPath.set(f.path, f);
+  }
+  if (clashes.size > 0) throw new Error(`two resources render different contents to the same artifact path: ${[...clashes].join(", ")}`);
+  return [...byPath.values()];
 }

@@ -70,6 +70,19 @@ describe("parseConfig", () => {
     row("no expected database for the drill", with_((v) => (v.postgres.expectedDatabases = [])), [
       "config error: postgres.expectedDatabases: must list at least one database",
     ]),
+    row("an etcd node without a pinned host key", with_((v) => delete v.etcdOffload.nodes[0].hostKey), [
+      "config error: etcdOffload.nodes[0].hostKey: is required",
+    ]),
+    row("a malformed host key", with_((v) => (v.etcdOffload.nodes[0].hostKey = "AAAAC3Nza")), [
+      'config error: etcdOffload.nodes[0].hostKey: must be a pinned host key as `ssh-keyscan -t ed25519 <host>` prints it, e.g. "ssh-ed25519 AAAAC3…"',
+    ]),
+    row("the same etcd node twice", with_((v) => v.etcdOffload.nodes.push({ ...v.etcdOffload.nodes[0] })), [
+      'config error: etcdOffload.nodes[1].name: "cp-1" is listed twice',
+    ]),
+    row("an unknown mirror mode", with_((v) => (v.rgwMirror.mode = "move")), [
+      'config error: rgwMirror.mode: Invalid option: expected one of "copy"|"sync"',
+    ]),
+    row("the mirror on without its settings", with_((v) => delete v.rgwMirror), ["config error: rgwMirror: is required when paths.rgwMirror is on"]),
     row("a missing endpoint", with_((v) => delete v.hub.endpoint), ["config error: hub.endpoint: is required"]),
     row("a duplicate bucket", with_((v) => (v.hub.buckets = { postgres: "homelab-backup-velero" })),
       ['config error: hub.buckets.postgres: bucket "homelab-backup-velero" is used by both velero and postgres; bucket names must be unique']),

@@ -10,7 +10,7 @@ import { run } from "../../support/proc";
 import { checkUnits } from "../../support/systemd";
 
 const args: UnitArgs = {
-  nodeName: "cp-1", hub: { endpoint: "http://10.10.10.209:9000", bucket: "homelab-backup-etcd", region: "us-east-1" },
+  hub: { endpoint: "http://10.10.10.209:9000", bucket: "homelab-backup-etcd", region: "us-east-1" },
   snapshotDir: "/var/lib/rancher/k3s/server/db/snapshots", minAgeSeconds: 120, uploadToken: true,
   tokenFile: "/var/lib/rancher/k3s/server/token", textfileDir: "/var/lib/node_exporter/textfile_collector",
   onCalendar: "hourly", randomizedDelay: "15min",

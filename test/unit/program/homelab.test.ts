@@ -93,7 +93,7 @@ describe("providers", () => {
 
   it("hands the hub's resources the explicit MinIO provider, never a default one", () => {
     const providers = run.recorder.resources.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => r.name).sort();
-    expect(providers).toEqual(["grafana", "kubernetes", "minio"]);
+    expect(providers).toEqual(["command", "grafana", "kubernetes", "minio"]);
   });
 });
 

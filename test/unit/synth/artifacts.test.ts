@@ -63,9 +63,21 @@ describe("artifact rendering", () => {
     expect(files).toEqual([{ path: "minio/policies/w-write.json", content: `${JSON.stringify(doc, null, 2)}\n` }]);
   });
 
-  it("refuses two resources that would overwrite each other's artifact", () => {
+  it("refuses two resources that would write different contents to one artifact, and writes identical ones once", () => {
     const p = rec("minio:index/iamPolicy:IamPolicy", "p", { name: "same", policy: "{}" });
-    expect(() => renderArtifacts([p, { ...p, name: "q" }])).toThrow("two resources render to the same artifact path: minio/policies/same.json");
+    expect(() => renderArtifacts([p, { ...p, name: "q", inputs: { name: "same", policy: '{"a":1}' } }])).toThrow(
+      "two resources render different contents to the same artifact path: minio/policies/same.json",
+    );
+    expect(renderArtifacts([p, { ...p, name: "q" }])).toHaveLength(1);
+  });
+
+  it("writes units and scripts pushed to nodes to systemd/ and scripts/", () => {
+    const push = (name: string, file: string, text: string) => rec("command:remote:CopyToRemote", name, { remotePath: `.staging/${file}`, source: { asset: { text } } });
+    const files = renderArtifacts([push("a", "etcd-offload.service", "[Service]\n"), push("b", "etcd-offload.service", "[Service]\n"), push("c", "install.sh", "#!/bin/bash\n")]);
+    expect(files).toEqual([
+      { path: "systemd/etcd-offload.service", content: "[Service]\n" },
+      { path: "scripts/install.sh", content: "#!/bin/bash\n" },
+    ]);
   });
 
   it("redacts secrets at any depth before rendering", () => {

@@ -57,6 +57,8 @@ describe("npm run synth", () => {
         "    bucketPrefix: leaky",
         "  homelab-backups:paths:",
         "    postgres: false",
+        "    rgwMirror: false",
+        "    etcdOffload: false",
         "  homelab-backups:hubAdminPassword:",
         "    secure: v1:AAAAAAAAAAAAAAAA:ciphertext-stand-in",
         "",
@@ -67,35 +69,38 @@ describe("npm run synth", () => {
 
   it("synthesizes homelab by default: summary by type, out/homelab/ per contract 1, exit 0", () => {
     const res = synthIn(dir);
-    expect(res.stderr.trim()).toBe(
+    expect(res.stderr.trim().split("\n")).toEqual([
       'warning: [runtime] images.toolbox still has the placeholder digest sha256:000…; build images/backup-toolbox and pin the digest it printed (README "The toolbox image")',
-    );
+      "warning: [runtime] etcdOffload node k3s-cp-1 still has the placeholder host key; pin the output of `ssh-keyscan -t ed25519 <host>` (the push will refuse the real host until then)",
+    ]);
     expect(res.status).toBe(0);
-    expect(res.stdout).toContain("synth homelab: 34 resources -> out/homelab/");
+    expect(res.stdout).toContain("synth homelab: 48 resources -> out/homelab/");
     expect(res.stdout).toMatch(/^\s+4 {2}minio:index\/s3Bucket:S3Bucket$/m);
-    expect(res.stdout).toMatch(/^\s+2 {2}kubernetes:batch\/v1:CronJob$/m);
-    expect(res.stdout).toContain("artifacts: resources.json, k8s/ 4, scripts/ 4, minio/policies/ 4");
+    expect(res.stdout).toMatch(/^\s+3 {2}kubernetes:batch\/v1:CronJob$/m);
+    expect(res.stdout).toMatch(/^\s+2 {2}command:remote:Command$/m);
+    expect(res.stdout).toContain("artifacts: resources.json, k8s/ 7, scripts/ 8, systemd/ 2, minio/policies/ 4");
     const files = listFiles(path.join(dir, "out/homelab"));
     expect(files.filter((f) => f.startsWith("k8s/") && !f.includes("ConfigMap"))).toEqual([
       "k8s/apps.CronJob.postgres-backup.yaml",
       "k8s/apps.CronJob.postgres-restore-drill.yaml",
+      "k8s/apps.CronJob.rgw-mirror.yaml",
       "k8s/apps.Secret.postgres-backup-hub.yaml",
+      "k8s/apps.Secret.rgw-mirror-hub.yaml",
     ]);
     expect(files.filter((f) => f.startsWith("k8s/apps.ConfigMap.postgres-backup-scripts-"))).toHaveLength(1);
-    for (const script of ["backup-lib.sh", "pg-backup.sh", "pg-lib.sh", "pg-restore-drill.sh"]) {
-      const deployed = fs.readFileSync(path.join(dir, "out/homelab/scripts", script), "utf8");
-      const source = fs.readFileSync(path.join(ROOT, script === "backup-lib.sh" ? "components/lib" : "components/postgres-backup", script), "utf8");
-      expect(deployed).toBe(source);
+    expect(files.filter((f) => f.startsWith("systemd/"))).toEqual(["systemd/etcd-offload.service", "systemd/etcd-offload.timer"]);
+    const sources: Record<string, string> = {
+      "backup-lib.sh": "components/lib", "pg-backup.sh": "components/postgres-backup", "pg-lib.sh": "components/postgres-backup",
+      "pg-restore-drill.sh": "components/postgres-backup", "rgw-mirror.sh": "components/rgw-mirror", "etcd-offload.sh": "components/etcd-offload",
+      "install.sh": "components/etcd-offload", "uninstall.sh": "components/etcd-offload",
+    };
+    expect(files.filter((f) => f.startsWith("scripts/")).sort()).toEqual(Object.keys(sources).map((s) => `scripts/${s}`).sort());
+    for (const [script, dirName] of Object.entries(sources)) {
+      expect(fs.readFileSync(path.join(dir, "out/homelab/scripts", script), "utf8")).toBe(fs.readFileSync(path.join(ROOT, dirName, script), "utf8"));
     }
-    expect(files.filter((f) => !f.startsWith("k8s/") && !f.startsWith("scripts/"))).toEqual([
-      "minio/policies/homelab-backup-etcd-offload-write.json",
-      "minio/policies/homelab-backup-postgres-backup-write.json",
-      "minio/policies/homelab-backup-rgw-mirror-write.json",
-      "minio/policies/homelab-backup-velero-write.json",
-      "resources.json",
-    ]);
-    const resources = JSON.parse(fs.readFileSync(path.join(dir, "out/homelab/resources.json"), "utf8"));
-    expect(resources).toHaveLength(34);
+    expect(files.filter((f) => !f.startsWith("k8s/") && !f.startsWith("scripts/") && !f.startsWith("systemd/"))).toEqual([
+      "minio/policies/homelab-backup-etcd-offload-write.json",    const resources = JSON.parse(fs.readFileSync(path.join(dir, "out/homelab/resources.json"), "utf8"));
+    expect(resources).toHaveLength(48);
     for (const r of resources) expect(Object.keys(r).sort()).toEqual(["inputs", "name", "parent", "type"]);
     expect(resources.find((r: { name: string }) => r.name === "minio").inputs.minioPassword).toBe("[secret]");
   });
@@ -133,6 +138,8 @@ describe("npm run synth", () => {
       'config error: hub.bucketPrefix: bucket "homelab-backup-etcd" is used by both rgwMirror and etcdOffload; bucket names must be unique',
       "config error: postgres: is required when paths.postgres is on",
       "config error: images.scratchPostgres: is required when paths.postgres is on",
+      "config error: rgwMirror: is required when paths.rgwMirror is on",
+      "config error: etcdOffload: is required when paths.etcdOffload is on",
     ]);
     expect(fs.existsSync(path.join(dir, "out/broken"))).toBe(false);
   });
