@@ -99,7 +99,13 @@ describe("npm run synth", () => {
       expect(fs.readFileSync(path.join(dir, "out/homelab/scripts", script), "utf8")).toBe(fs.readFileSync(path.join(ROOT, dirName, script), "utf8"));
     }
     expect(files.filter((f) => !f.startsWith("k8s/") && !f.startsWith("scripts/") && !f.startsWith("systemd/"))).toEqual([
-      "minio/policies/homelab-backup-etcd-offload-write.json",    const resources = JSON.parse(fs.readFileSync(path.join(dir, "out/homelab/resources.json"), "utf8"));
+      "minio/policies/homelab-backup-etcd-offload-write.json",
+      "minio/policies/homelab-backup-postgres-backup-write.json",
+      "minio/policies/homelab-backup-rgw-mirror-write.json",
+      "minio/policies/homelab-backup-velero-write.json",
+      "resources.json",
+    ]);
+    const resources = JSON.parse(fs.readFileSync(path.join(dir, "out/homelab/resources.json"), "utf8"));
     expect(resources).toHaveLength(48);
     for (const r of resources) expect(Object.keys(r).sort()).toEqual(["inputs", "name", "parent", "type"]);
     expect(resources.find((r: { name: string }) => r.name === "minio").inputs.minioPassword).toBe("[secret]");
