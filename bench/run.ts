@@ -1,7 +1,8 @@
 /**
- * `npm run bench [-- synth|postgres]`: benchmarks, each measured in one run and written to
+ * `npm run bench [-- synth|postgres|etcd|rgw]`: benchmarks, each measured in one run and written to
  * bench/results/<name>.json. Not assertions — figures for closing notes and regressions.
  */
+import { benchEtcd, benchRgw } from "./offsite";
 import { benchPostgres } from "./postgres";
 import { writeResult } from "./results";
 import { benchSynth } from "./synth";
@@ -9,6 +10,8 @@ import { benchSynth } from "./synth";
 const BENCHES: Record<string, () => Record<string, unknown> | Promise<Record<string, unknown>>> = {
   synth: benchSynth,
   postgres: benchPostgres,
+  etcd: benchEtcd,
+  rgw: benchRgw,
 };
 
 async function main(): Promise<void> {

@@ -30,6 +30,8 @@ export function rcloneEnv(remote: string, s3: S3Target, base: NodeJS.ProcessEnv 
     // s3rver answers a multipart upload with a plain MD5 ETag, which rclone's multipart-ETag check
     // reports as "multipart upload corrupted". Real MinIO returns proper ETags: scripts keep the check.
     [`${p}USE_MULTIPART_ETAG`]: "false",
+    // s3rver's ListObjectsV2 pagination fails past 1,000 keys (InternalError); V1 listings work.
+    [`${p}LIST_VERSION`]: "1",
   });
   return env;
 }

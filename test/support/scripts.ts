@@ -24,9 +24,15 @@ export function stageScripts(scripts: string[]): string {
   return dir;
 }
 
-/** BACKUP_S3_* for a bucket on an S3 target (s3rver needs its multipart-ETag check off). */
+/**
+ * BACKUP_S3_* for a bucket on an S3 target, plus the two rclone settings s3rver 3.7.1 needs (for
+ * every remote of the script): no multipart-ETag check (it returns plain MD5 ETags) and V1 listings
+ * (its ListObjectsV2 pagination fails past 1,000 keys with InternalError). Real MinIO and RGW need
+ * neither, so the scripts do not set them.
+ */
 export function hubEnv(s3: S3Target, bucket: string): NodeJS.ProcessEnv {
   return {
+    RCLONE_S3_LIST_VERSION: "1",
     BACKUP_S3_ENDPOINT: s3.endpoint,
     BACKUP_S3_BUCKET: bucket,
     BACKUP_S3_ACCESS_KEY_ID: s3.accessKeyId,
