@@ -45,21 +45,23 @@ require_commands() {
   done
 }
 
-# Configures rclone remote `hub:` from BACKUP_S3_* (path-style, no bucket creation, bounded
-# timeouts and retries so an unreachable hub fails in bounded time).
+# s3_remote NAME PROVIDER ENDPOINT REGION KEY_ID SECRET — defines rclone remote `<name>:` through
+# the environment only (path-style: the hub and RGW are addressed by IP or service name).
+s3_remote() {
+  local p="RCLONE_CONFIG_${1^^}_"
+  export RCLONE_CONFIG=/dev/null
+  export "${p}TYPE=s3" "${p}PROVIDER=$2" "${p}ENDPOINT=$3" "${p}REGION=$4" "${p}FORCE_PATH_STYLE=true"
+  export "${p}ACCESS_KEY_ID=$5" "${p}SECRET_ACCESS_KEY=$6"
+}
+
+# Configures rclone remote `hub:` from BACKUP_S3_* (no bucket creation, bounded timeouts and
+# retries so an unreachable hub fails in bounded time), and HUB, the bucket's remote path.
 hub_remote_from_env() {
   : "${BACKUP_S3_ENDPOINT:?BACKUP_S3_ENDPOINT is required}"
   : "${BACKUP_S3_BUCKET:?BACKUP_S3_BUCKET is required}"
   : "${BACKUP_S3_ACCESS_KEY_ID:?BACKUP_S3_ACCESS_KEY_ID is required}"
   : "${BACKUP_S3_SECRET_ACCESS_KEY:?BACKUP_S3_SECRET_ACCESS_KEY is required}"
-  export RCLONE_CONFIG=/dev/null
-  export RCLONE_CONFIG_HUB_TYPE=s3
-  export RCLONE_CONFIG_HUB_PROVIDER=Minio
-  export RCLONE_CONFIG_HUB_ENDPOINT="${BACKUP_S3_ENDPOINT}"
-  export RCLONE_CONFIG_HUB_REGION="${BACKUP_S3_REGION:-us-east-1}"
-  export RCLONE_CONFIG_HUB_FORCE_PATH_STYLE=true
-  export RCLONE_CONFIG_HUB_ACCESS_KEY_ID="${BACKUP_S3_ACCESS_KEY_ID}"
-  export RCLONE_CONFIG_HUB_SECRET_ACCESS_KEY="${BACKUP_S3_SECRET_ACCESS_KEY}"
+  s3_remote hub Minio "$BACKUP_S3_ENDPOINT" "${BACKUP_S3_REGION:-us-east-1}" "$BACKUP_S3_ACCESS_KEY_ID" "$BACKUP_S3_SECRET_ACCESS_KEY"
   export RCLONE_S3_NO_CHECK_BUCKET=true
   export RCLONE_CONTIMEOUT="${RCLONE_CONTIMEOUT:-10s}"
   export RCLONE_TIMEOUT="${RCLONE_TIMEOUT:-5m}"

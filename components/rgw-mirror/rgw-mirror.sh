@@ -29,13 +29,7 @@ MIRROR_CHECKERS="${MIRROR_CHECKERS:-8}"
 [[ "$MIRROR_MODE" == copy || "$MIRROR_MODE" == sync ]] || die "MIRROR_MODE must be copy or sync, not '${MIRROR_MODE}'"
 [[ "$MAX_DELETE" =~ ^[0-9]+$ ]] || die "MAX_DELETE must be a whole number, not '${MAX_DELETE}'"
 hub_remote_from_env
-export RCLONE_CONFIG_SRC_TYPE=s3
-export RCLONE_CONFIG_SRC_PROVIDER=Ceph
-export RCLONE_CONFIG_SRC_ENDPOINT="${SOURCE_S3_ENDPOINT}"
-export RCLONE_CONFIG_SRC_REGION="${SOURCE_S3_REGION:-us-east-1}"
-export RCLONE_CONFIG_SRC_FORCE_PATH_STYLE=true
-export RCLONE_CONFIG_SRC_ACCESS_KEY_ID="${SOURCE_S3_ACCESS_KEY_ID}"
-export RCLONE_CONFIG_SRC_SECRET_ACCESS_KEY="${SOURCE_S3_SECRET_ACCESS_KEY}"
+s3_remote src Ceph "$SOURCE_S3_ENDPOINT" "${SOURCE_S3_REGION:-us-east-1}" "$SOURCE_S3_ACCESS_KEY_ID" "$SOURCE_S3_SECRET_ACCESS_KEY"
 require_commands rclone jq sort comm wc
 make_work_dir "${TMPDIR:-/tmp}"
 
