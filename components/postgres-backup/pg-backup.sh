@@ -88,6 +88,7 @@ dump_complete "$WORK/tail" ||
 
 read -r raw_bytes zst_bytes < <(sed -n 's/.*( *\([0-9]*\) B => *\([0-9]*\) B.*/\1 \2/p' "$WORK/zstd.err" | tail -n 1) || true
 sha256="$(cut -d' ' -f1 <"$WORK/zst.sha256")"
+[[ "$sha256" =~ ^[0-9a-f]{64}$ ]] || die "no sha256 was taken of the stream; nothing committed"
 stored_bytes="$(object_bytes "${HUB}/${tmp_key}")" || die "uploaded object ${tmp_key} not found on the hub"
 if [[ -n "${zst_bytes:-}" ]]; then
   ((stored_bytes == zst_bytes)) || die "uploaded object is ${stored_bytes} bytes, zstd wrote ${zst_bytes}"

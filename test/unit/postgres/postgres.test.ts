@@ -118,3 +118,13 @@ describe("images", () => {
     expect(placeholderImages({ images: { toolbox: `x@sha256:${"0".repeat(64)}`, scratchPostgres: `y@sha256:${"1".repeat(64)}` } })).toEqual(["toolbox"]);
   });
 });
+
+describe("pg-backup.sh streaming ceiling", () => {
+  it("streams dumps of at least 500 GB: its default part size x S3's 10,000 parts, passed to rclone rcat", () => {
+    const script = fs.readFileSync(PG_BACKUP_SCRIPT, "utf8");
+    const chunk = /^S3_CHUNK_SIZE="\$\{S3_CHUNK_SIZE:-(\d+)Mi\}"$/m.exec(script)?.[1];
+    expect(chunk).toBeDefined();
+    expect(Number(chunk) * 2 ** 20 * 10_000).toBeGreaterThanOrEqual(500e9);
+    expect(script).toMatch(/rclone rcat --s3-chunk-size "\$S3_CHUNK_SIZE"/);
+  });
+});
