@@ -7,6 +7,8 @@ const common = {
   // Jest 30 cleans up globals between files; Pulumi keeps state on globals.
   testEnvironmentOptions: { globalsCleanup: "off" },
   moduleFileExtensions: ["ts", "js", "json"],
+  // removes the temp directories a test file created (servers remove their own on stop)
+  setupFilesAfterEnv: ["<rootDir>/test/support/cleanup.ts"],
 };
 module.exports = {
   projects: [

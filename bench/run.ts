@@ -6,6 +6,7 @@ import { benchEtcd, benchRgw } from "./offsite";
 import { benchPostgres } from "./postgres";
 import { writeResult } from "./results";
 import { benchSynth } from "./synth";
+import { removeTempDirs } from "../test/support/proc";
 
 const BENCHES: Record<string, () => Record<string, unknown> | Promise<Record<string, unknown>>> = {
   synth: benchSynth,
@@ -25,7 +26,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(`bench failed: ${(err as Error).message}`);
-  process.exitCode = 1;
-});
+main()
+  .catch((err) => {
+    console.error(`bench failed: ${(err as Error).message}`);
+    process.exitCode = 1;
+  })
+  .finally(removeTempDirs);

@@ -21,8 +21,18 @@ export function freePort(): Promise<number> {
   });
 }
 
+const created: string[] = [];
+
+/** A fresh directory under the OS temp dir, removed after the test file (test/support/cleanup.ts). */
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `hb-${prefix}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `hb-${prefix}-`));
+  created.push(dir);
+  return dir;
+}
+
+/** Removes every directory tempDir created in this module instance. */
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 /** Resolves once something accepts TCP connections on 127.0.0.1:port, or rejects after timeoutMs. */
