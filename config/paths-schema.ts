@@ -3,7 +3,7 @@
  * inside these objects live here, once.
  */
 import { z } from "zod";
-import { cronSchema, dnsLabelSchema, dnsSubdomainSchema, endpointSchema } from "./validators";
+import { dnsLabelSchema, dnsSubdomainSchema, endpointSchema } from "./validators";
 
 /** An SSH host public key as `ssh-keyscan` prints it without the host: "<type> <base64>". */
 export const sshHostKeySchema = z
@@ -62,4 +62,3 @@ export const rgwMirrorSchema = z.strictObject({
   deadlineMinutes: z.number().int().min(5).max(1440).default(240),
 });
 
-export { cronSchema };
