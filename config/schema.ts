@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { BACKUP_PATHS, PATH_KEYS, PathKey, bucketName } from "../components/lib/backup-paths";
+import { monitoringSchema, veleroSchema, volsyncSchema } from "./cluster-schema";
 import { etcdOffloadSchema, rgwMirrorSchema } from "./paths-schema";
 import {
   bucketNameSchema,
@@ -89,6 +90,12 @@ export const configSchema = z.strictObject({
   versions: z.strictObject({
     veleroChart: semverSchema,
     velero: semverSchema,
+    /** velero-plugin-for-aws; its minor must pair with Velero's (1.14.x ↔ 1.18.x). */
+    veleroAwsPlugin: semverSchema,
+    /** Chart of the Volsync fork with the Kopia mover (perfectra1n). */
+    volsyncChart: semverSchema,
+    /** Volsync controller and mover image tag (ghcr.io/perfectra1n/volsync:v<version>). */
+    volsync: semverSchema,
     /** PostgreSQL client major inside images.toolbox (its Dockerfile's PG_MAJOR). */
     toolboxPostgres: majorSchema,
     /** PostgreSQL major of images.scratchPostgres (the drill's scratch server). */
@@ -122,11 +129,16 @@ export const configSchema = z.strictObject({
   paths: pathFlags.prefault({}),
   /** The cluster's PostgreSQL, backed up by the postgres path. Required when paths.postgres is on. */
   postgres: postgresSchema.optional(),
-  /** Grafana provider; omit to manage no Grafana resources. */
   /** The RGW → hub mirror. Required when paths.rgwMirror is on. */
   rgwMirror: rgwMirrorSchema.optional(),
   /** The etcd snapshot offload to control-plane nodes. Required when paths.etcdOffload is on. */
   etcdOffload: etcdOffloadSchema.optional(),
+  /** Velero settings (paths.velero). Defaults suit a small cluster. */
+  velero: veleroSchema.prefault({}),
+  /** Volsync apps and maintenance jobs. Required when paths.volsync is on. */
+  volsync: volsyncSchema.optional(),
+  /** Prometheus integration (selector labels). */
+  monitoring: monitoringSchema.prefault({}),
   /** Grafana provider; omit to manage no Grafana resources. */
   grafana: z
     .strictObject({
@@ -260,8 +272,43 @@ function crossFieldProblems(values: RawValues): string[] {
     });
   }
   // (with postgres on, postgresProblems already reports a missing toolbox)
-  if (enabled.includes("rgwMirror") && !enabled.includes("postgres") && !(isRecord(values.images) && values.images.toolbox !== undefined)) {
-    problems.push("images.toolbox: is required when paths.rgwMirror is on");
+  if (!enabled.includes("postgres") && !(isRecord(values.images) && values.images.toolbox !== undefined)) {
+    for (const key of ["rgwMirror", "volsync"] as const) {
+      if (enabled.includes(key)) problems.push(`images.toolbox: is required when paths.${key} is on`);
+    }
+  }
+  problems.push(...volsyncProblems(values, enabled), ...veleroVersionProblems(values));
+  return problems;
+}
+
+/** Velero's AWS plugin is released in step with Velero: plugin 1.(m-4).x for Velero 1.m.x. */
+function veleroVersionProblems(values: RawValues): string[] {
+  const versions = isRecord(values.versions) ? values.versions : {};
+  const minor = (v: unknown) => (typeof v === "string" ? /^1\.(\d+)\./.exec(v)?.[1] : undefined);
+  const velero = minor(versions.velero);
+  const plugin = minor(versions.veleroAwsPlugin);
+  if (velero === undefined || plugin === undefined || Number(plugin) === Number(velero) - 4) return [];
+  return [
+    `versions.veleroAwsPlugin: ${String(versions.veleroAwsPlugin)} does not pair with Velero ${String(versions.velero)}; use velero-plugin-for-aws 1.${Number(velero) - 4}.x`,
+  ];
+}
+
+/** Volsync needs its section, at least one app, unique app names and a claim for a filesystem repository. */
+function volsyncProblems(values: RawValues, enabled: PathKey[]): string[] {
+  if (!enabled.includes("volsync")) return [];
+  if (!isRecord(values.volsync)) return ["volsync: is required when paths.volsync is on"];
+  const problems: string[] = [];
+  const apps = Array.isArray(values.volsync.apps) ? values.volsync.apps : [];
+  if (apps.length === 0) problems.push("volsync.apps: must list at least one app when paths.volsync is on");
+  const seen = new Set<string>();
+  apps.forEach((a, i) => {
+    if (!isRecord(a)) return;
+    const id = `${String(a.namespace)}/${String(a.app)}`;
+    if (seen.has(id)) problems.push(`volsync.apps[${i}].app: "${id}" is listed twice`);
+    seen.add(id);
+  });
+  if (values.volsync.repository === "filesystem" && values.volsync.filesystemClaim === undefined) {
+    problems.push("volsync.filesystemClaim: is required when volsync.repository is filesystem");
   }
   return problems;
 }

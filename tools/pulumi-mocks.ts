@@ -14,6 +14,8 @@ export interface RecordedResource {
   name: string;
   /** Name of the parent resource (the stack, a component), if any. */
   parent?: string;
+  /** Names of the resources it explicitly depends on (`dependsOn`). */
+  dependsOn: string[];
   custom: boolean;
   inputs: Record<string, unknown>;
 }
@@ -77,9 +79,12 @@ function computedOutputs(args: pulumi.runtime.MockResourceArgs): Record<string, 
 export class ResourceRecorder implements pulumi.runtime.Mocks {
   readonly resources: RecordedResource[] = [];
   private readonly parents = new Map<string, string>();
+  private readonly dependencies = new Map<string, string[]>();
 
-  notePending(type: string, name: string, parentUrn: string): void {
-    if (parentUrn) this.parents.set(`${type}::${name}`, parentUrn.split("::").pop() as string);
+  notePending(type: string, name: string, parentUrn: string, dependencyUrns: string[] = []): void {
+    const key = `${type}::${name}`;
+    if (parentUrn) this.parents.set(key, parentUrn.split("::").pop() as string);
+    this.dependencies.set(key, dependencyUrns.map((urn) => urn.split("::").pop() as string));
   }
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
@@ -87,6 +92,7 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
       type: args.type,
       name: args.name,
       parent: this.parents.get(`${args.type}::${args.name}`),
+      dependsOn: this.dependencies.get(`${args.type}::${args.name}`) ?? [],
       custom: args.custom ?? true,
       inputs: args.inputs,
     });
@@ -142,11 +148,11 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
   const recorder = new ResourceRecorder();
   await pulumi.runtime.setMocks(recorder, opts.project, opts.stack, false);
   const monitor = pulumi.runtime.getMonitor() as unknown as {
-    registerResource: (req: { getType(): string; getName(): string; getParent(): string }, cb: unknown) => unknown;
+    registerResource: (req: { getType(): string; getName(): string; getParent(): string; getDependenciesList(): string[] }, cb: unknown) => unknown;
   };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
-    recorder.notePending(req.getType(), req.getName(), req.getParent());
+    recorder.notePending(req.getType(), req.getName(), req.getParent(), req.getDependenciesList());
     return register(req, cb);
   };
   const program = await opts.loadProgram();

@@ -6,7 +6,7 @@ export function baseValues(): Record<string, unknown> {
     timeZone: "America/Sao_Paulo",
     retentionDays: 14,
     schedules: { postgresBackup: "30 2 * * *", postgresRestoreDrill: "0 3 * * 0", rgwMirror: "0 4 * * *", velero: "0 3 * * *", volsync: "0 * * * *" },
-    versions: { veleroChart: "12.1.0", velero: "1.18.1", toolboxPostgres: 18, scratchPostgres: 18 },
+    versions: { veleroChart: "12.1.0", velero: "1.18.1", veleroAwsPlugin: "1.14.0", volsyncChart: "0.18.4", volsync: "0.17.10", toolboxPostgres: 18, scratchPostgres: 18 },
     images: { toolbox: `ghcr.io/x/toolbox:pg18@sha256:${"a".repeat(64)}`, scratchPostgres: `postgres:18.1@sha256:${"b".repeat(64)}` },
     hub: { endpoint: "http://10.10.10.209:9000", bucketPrefix: "homelab-backup" },
     rgwMirror: { sourceEndpoint: "http://rgw.rook-ceph.svc", sourceSecret: { name: "s3-credentials" } },

@@ -2,6 +2,7 @@
  * Checks every rendered Kubernetes object of a program run: schema validity (kubernetes-models),
  * the CronJob safety fields of contract 3, and that no secret value sits in plain sight.
  */
+import { VOLSYNC_SCHEMAS } from "../../components/volsync/crd";
 import { RecordedResource, revealSecrets } from "../../tools/pulumi-mocks";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -25,6 +26,10 @@ export function modelFor(apiVersion: string, kind: string): (new (data: Obj) => 
 }
 
 export function validationError(o: Obj): string | undefined {
+  if (typeof o.apiVersion === "string" && o.apiVersion.startsWith("volsync.backube/") && VOLSYNC_SCHEMAS[o.kind]) {
+    const result = VOLSYNC_SCHEMAS[o.kind].safeParse(o);
+    return result.success ? undefined : result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+  }
   const Model = modelFor(o.apiVersion, o.kind);
   if (!Model) return `no schema known for ${o.apiVersion} ${o.kind}`;
   try {

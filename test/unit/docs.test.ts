@@ -1,6 +1,7 @@
 /** The README's config reference stays true to the schema: every key documented, none invented. */
 import * as fs from "fs";
 import * as path from "path";
+import { monitoringSchema, veleroSchema, volsyncSchema } from "../../config/cluster-schema";
 import { etcdOffloadSchema, rgwMirrorSchema } from "../../config/paths-schema";
 import { SECRET_KEYS, configSchema, hubSchema, postgresSchema } from "../../config/schema";
 import { ROOT } from "../support/program";
@@ -8,7 +9,7 @@ import { ROOT } from "../support/program";
 const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
 const configSection = readme.slice(readme.indexOf("## Stack config"), readme.indexOf("\n## ", readme.indexOf("## Stack config") + 1));
 /** First-column keys of the config section's tables: | `key` | … */
-const documented = new Set([...configSection.matchAll(/^\| `([A-Za-z.]+)` \|/gm)].map((m) => m[1]));
+const documented = new Set([...configSection.matchAll(/^\| `([A-Za-z0-9.]+)` \|/gm)].map((m) => m[1]));
 
 describe("README stack config reference", () => {
   const schemaKeys = [
@@ -17,6 +18,9 @@ describe("README stack config reference", () => {
     ...Object.keys(postgresSchema.shape).map((k) => `postgres.${k}`),
     ...Object.keys(rgwMirrorSchema.shape).map((k) => `rgwMirror.${k}`),
     ...Object.keys(etcdOffloadSchema.shape).map((k) => `etcdOffload.${k}`),
+    ...Object.keys(veleroSchema.shape).map((k) => `velero.${k}`),
+    ...Object.keys(volsyncSchema.shape).map((k) => `volsync.${k}`),
+    ...Object.keys(monitoringSchema.shape).map((k) => `monitoring.${k}`),
     ...Object.keys(SECRET_KEYS),
   ];
 

@@ -6,26 +6,31 @@ import * as fs from "fs";
 import * as path from "path";
 import { TOOLBOX_UID } from "../../components/lib/kubernetes";
 import { POSTGRES_SCRIPTS } from "../../components/postgres-backup/scripts";
+import { RGW_SCRIPTS } from "../../components/rgw-mirror/scripts";
+import { VOLSYNC_SCRIPTS } from "../../components/volsync/scripts";
 import { ROOT } from "../support/program";
 
 const dockerfile = fs.readFileSync(path.join(ROOT, "images/backup-toolbox/Dockerfile"), "utf8");
-const aptPackages = /apt-get install -y --no-install-recommends ([a-z0-9 -]+);/.exec(dockerfile)?.[1].split(" ") ?? [];
+const aptPackages = [...dockerfile.matchAll(/apt-get install -y --no-install-recommends ([^;]+);/g)]
+  .flatMap((m) => m[1].split(" "))
+  .map((p) => p.replace(/^"?([a-z0-9-]+).*$/, "$1"));
 
 /** Where each command comes from: the postgres base image (Debian + PostgreSQL client) or an apt package. */
 const PROVIDED_BY: Record<string, string> = {
   pg_dumpall: "base", psql: "base", pg_isready: "base", bash: "base", sha256sum: "base", mkfifo: "base",
   tee: "base", tail: "base", sed: "base", awk: "base",
-  zstd: "zstd", rclone: "rclone", jq: "jq",
+  sort: "base", comm: "base", wc: "base",
+  zstd: "zstd", rclone: "rclone", jq: "jq", curl: "curl", kopia: "kopia",
 };
 
 describe("images/backup-toolbox", () => {
-  const required = [...new Set(POSTGRES_SCRIPTS.flatMap((s) => {
+  const required = [...new Set([...POSTGRES_SCRIPTS, ...RGW_SCRIPTS, ...VOLSYNC_SCRIPTS].flatMap((s) => {
     const text = fs.readFileSync(s, "utf8");
     return [...text.matchAll(/^require_commands (.+)$/gm)].flatMap((m) => m[1].split(/\s+/));
   }))].sort();
 
   it("finds the scripts' required commands", () => {
-    expect(required).toEqual(expect.arrayContaining(["pg_dumpall", "psql", "zstd", "rclone", "jq"]));
+    expect(required).toEqual(expect.arrayContaining(["pg_dumpall", "psql", "zstd", "rclone", "jq", "kopia", "curl"]));
   });
 
   it.each(required)("provides %s", (cmd) => {

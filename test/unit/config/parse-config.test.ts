@@ -27,6 +27,8 @@ const with_ = (patch: (v: Loose) => void): Record<string, unknown> => {
   return v;
 };
 
+const VOLSYNC_APP = { namespace: "home", app: "homeassistant", capacity: "5Gi", storageClass: "longhorn", snapshotClass: "longhorn-snapclass" };
+
 describe("parseConfig", () => {
   it("applies the schema's defaults to a minimal valid config", () => {
     const c = parseConfig(baseValues(), baseSecrets);
@@ -38,6 +40,12 @@ describe("parseConfig", () => {
     expect(c.namespaces).toEqual({ apps: "apps", velero: "velero", monitoring: "monitoring", volsync: "volsync-system" });
     expect(c.postgres).toMatchObject({ port: 5432, user: "postgres", prefix: "postgresql-18", drillDataSize: "20Gi", drillWorkSize: "10Gi", backupDeadlineMinutes: 240 });
     expect(c.grafana).toBeUndefined();
+    expect(c.velero).toEqual({
+      defaultVolumesToFsBackup: true, excludedNamespaces: [], hostPathVolumes: [],
+      nodeAgentResources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } },
+      resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+    });
+    expect(c.monitoring).toEqual({ selectorLabels: { release: "kube-prometheus-stack" } });
   });
 
   interface Row { name: string; values: Record<string, unknown>; expected: string[]; secrets?: SecretPresence }
@@ -103,8 +111,41 @@ describe("parseConfig", () => {
     row("Grafana without its auth secret", with_((v) => (v.grafana = { url: "http://grafana" })), [
       "config error: grafanaAuth: required secret is not set; run `pulumi config set --secret grafanaAuth <value>`",
     ]),
-    row("Volsync without the Kopia password", with_((v) => (v.paths = { volsync: true })), [
+    row("Volsync without the Kopia password", with_((v) => {
+      v.paths = { volsync: true };
+      v.volsync = { apps: [VOLSYNC_APP] };
+    }), [
       "config error: kopiaPassword: required secret is not set; run `pulumi config set --secret kopiaPassword <value>`",
+    ]),
+    row("a Velero AWS plugin that does not pair with Velero", with_((v) => (v.versions.veleroAwsPlugin = "1.13.2")), [
+      "config error: versions.veleroAwsPlugin: 1.13.2 does not pair with Velero 1.18.1; use velero-plugin-for-aws 1.14.x",
+    ]),
+    row("Volsync on without its section", with_((v) => (v.paths = { volsync: true })), [
+      "config error: volsync: is required when paths.volsync is on",
+    ], { ...baseSecrets, kopiaPassword: "secret" }),
+    row("Volsync with no app", with_((v) => {
+      v.paths = { volsync: true };
+      v.volsync = { apps: [] };
+    }), ["config error: volsync.apps: must list at least one app when paths.volsync is on"], { ...baseSecrets, kopiaPassword: "secret" }),
+    row("the same Volsync app twice", with_((v) => {
+      v.paths = { volsync: true };
+      v.volsync = { apps: [VOLSYNC_APP, VOLSYNC_APP] };
+    }), ['config error: volsync.apps[1].app: "home/homeassistant" is listed twice'], { ...baseSecrets, kopiaPassword: "secret" }),
+    row("a filesystem repository without its claim", with_((v) => {
+      v.paths = { volsync: true };
+      v.volsync = { repository: "filesystem", apps: [VOLSYNC_APP] };
+    }), ["config error: volsync.filesystemClaim: is required when volsync.repository is filesystem"], { ...baseSecrets, kopiaPassword: "secret" }),
+    row("a Volsync app with a bad compression", with_((v) => {
+      v.paths = { volsync: true };
+      v.volsync = { apps: [{ ...VOLSYNC_APP, compression: "lz4" }] };
+    }), [
+      'config error: volsync.apps[0].compression: Invalid option: expected one of "zstd-fastest"|"zstd"|"zstd-better-compression"|"s2-default"|"gzip"|"none"',
+    ], { ...baseSecrets, kopiaPassword: "secret" }),
+    row("a malformed hostPath volume", with_((v) => (v.velero = { hostPathVolumes: ["mosquitto"] })), [
+      "config error: velero.hostPathVolumes[0]: must be <namespace>/<pvc>",
+    ]),
+    row("a bad selector label", with_((v) => (v.monitoring = { selectorLabels: { release: "not ok!" } })), [
+      "config error: monitoring.selectorLabels.release: must be a Kubernetes label value",
     ]),
     ])("rejects $name with one exact line", ({ values, expected, secrets }) => {
     expect(problems(values, secrets)).toEqual(expected);

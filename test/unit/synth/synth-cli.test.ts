@@ -74,19 +74,22 @@ describe("npm run synth", () => {
       "warning: [runtime] etcdOffload node k3s-cp-1 still has the placeholder host key; pin the output of `ssh-keyscan -t ed25519 <host>` (the push will refuse the real host until then)",
     ]);
     expect(res.status).toBe(0);
-    expect(res.stdout).toContain("synth homelab: 48 resources -> out/homelab/");
+    expect(res.stdout).toContain("synth homelab: 52 resources -> out/homelab/");
     expect(res.stdout).toMatch(/^\s+4 {2}minio:index\/s3Bucket:S3Bucket$/m);
     expect(res.stdout).toMatch(/^\s+3 {2}kubernetes:batch\/v1:CronJob$/m);
     expect(res.stdout).toMatch(/^\s+2 {2}command:remote:Command$/m);
-    expect(res.stdout).toContain("artifacts: resources.json, k8s/ 7, scripts/ 8, systemd/ 2, minio/policies/ 4");
+    expect(res.stdout).toContain("artifacts: resources.json, k8s/ 9, helm/ 1, scripts/ 8, systemd/ 2, minio/policies/ 4");
     const files = listFiles(path.join(dir, "out/homelab"));
     expect(files.filter((f) => f.startsWith("k8s/") && !f.includes("ConfigMap"))).toEqual([
+      "k8s/_cluster.Namespace.velero.yaml",
       "k8s/apps.CronJob.postgres-backup.yaml",
       "k8s/apps.CronJob.postgres-restore-drill.yaml",
       "k8s/apps.CronJob.rgw-mirror.yaml",
       "k8s/apps.Secret.postgres-backup-hub.yaml",
       "k8s/apps.Secret.rgw-mirror-hub.yaml",
+      "k8s/velero.Secret.velero-hub-credentials.yaml",
     ]);
+    expect(files.filter((f) => f.startsWith("helm/"))).toEqual(["helm/velero.values.yaml"]);
     expect(files.filter((f) => f.startsWith("k8s/apps.ConfigMap.postgres-backup-scripts-"))).toHaveLength(1);
     expect(files.filter((f) => f.startsWith("systemd/"))).toEqual(["systemd/etcd-offload.service", "systemd/etcd-offload.timer"]);
     const sources: Record<string, string> = {
