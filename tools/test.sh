@@ -14,6 +14,7 @@ declare -A PROVIDES=(
   [shellcheck]=/usr/bin/shellcheck
   [zstd]=/usr/bin/zstd
   [jq]=/usr/bin/jq
+  [curl]=/usr/bin/curl
   [postgresql-15]=/usr/lib/postgresql/15/bin/initdb
   [postgresql-client-15]=/usr/lib/postgresql/15/bin/psql
   [systemd]=/usr/bin/systemd-analyze

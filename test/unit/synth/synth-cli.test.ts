@@ -102,6 +102,7 @@ describe("npm run synth", () => {
       expect(fs.readFileSync(path.join(dir, "out/homelab/scripts", script), "utf8")).toBe(fs.readFileSync(path.join(ROOT, dirName, script), "utf8"));
     }
     expect(files.filter((f) => !f.startsWith("k8s/") && !f.startsWith("scripts/") && !f.startsWith("systemd/"))).toEqual([
+      "helm/velero.values.yaml",
       "minio/policies/homelab-backup-etcd-offload-write.json",
       "minio/policies/homelab-backup-postgres-backup-write.json",
       "minio/policies/homelab-backup-rgw-mirror-write.json",
@@ -109,7 +110,7 @@ describe("npm run synth", () => {
       "resources.json",
     ]);
     const resources = JSON.parse(fs.readFileSync(path.join(dir, "out/homelab/resources.json"), "utf8"));
-    expect(resources).toHaveLength(48);
+    expect(resources).toHaveLength(52);
     for (const r of resources) expect(Object.keys(r).sort()).toEqual(["inputs", "name", "parent", "type"]);
     expect(resources.find((r: { name: string }) => r.name === "minio").inputs.minioPassword).toBe("[secret]");
   });
