@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "./config/load";
 import { PATH_KEYS } from "./components/lib/backup-paths";
 import { MinioHub } from "./components/minio-hub";
-import { etcdOffloadPath, postgresPath, rgwMirrorPath, veleroPath, volsyncPath } from "./components/paths";
+import { etcdOffloadPath, observability, postgresPath, rgwMirrorPath, veleroPath, volsyncPath } from "./components/paths";
 import { createProviders } from "./components/providers";
 
 async function main() {
@@ -33,6 +33,7 @@ async function main() {
   rgwMirrorPath(ctx);
   etcdOffloadPath(ctx);
   volsyncPath(ctx);
+  observability(ctx);
 
   return {
     /** The hub endpoint every writer uses. */

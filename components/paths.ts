@@ -13,6 +13,18 @@ import { Providers } from "./providers";
 import { RgwMirror } from "./rgw-mirror";
 import { Velero } from "./velero";
 import { Volsync } from "./volsync";
+import { etcdOffloadAlerts } from "./etcd-offload/alerts";
+import { GrafanaBackups } from "./grafana";
+import { AlertGroup } from "./lib/alerts";
+import { minioAlerts } from "./minio-hub/alerts";
+import { Monitoring } from "./monitoring";
+import { postgresAlerts } from "./postgres-backup/alerts";
+import { BACKUP_CRONJOB, DRILL_CRONJOB } from "./postgres-backup/manifests";
+import { rgwMirrorAlerts } from "./rgw-mirror/alerts";
+import { RGW_CRONJOB } from "./rgw-mirror";
+import { veleroAlerts } from "./velero/alerts";
+import { VELERO_SCHEDULE_OBJECT } from "./velero/values";
+import { volsyncAlerts } from "./volsync/alerts";
 
 export interface PathContext {
   loaded: LoadedConfig;
@@ -98,4 +110,46 @@ export function volsyncPath(ctx: PathContext): Volsync | undefined {
     writer: ctx.hub.writers.volsync!,
     kopiaPassword: secrets.kopiaPassword,
   }, k8sOpts(ctx));
+}
+
+/** Every enabled path's alert group (contract 4), in one list for Prometheus and Grafana alike. */
+export function alertGroups(config: LoadedConfig["config"]): AlertGroup[] {
+  const groups: AlertGroup[] = [minioAlerts()];
+  if (config.paths.velero) groups.push(veleroAlerts(VELERO_SCHEDULE_OBJECT));
+  if (config.paths.postgres) groups.push(postgresAlerts(config.namespaces.apps));
+  if (config.paths.rgwMirror) groups.push(rgwMirrorAlerts(config.namespaces.apps, RGW_CRONJOB));
+  if (config.paths.etcdOffload) groups.push(etcdOffloadAlerts(config.etcdOffload?.textfileDir !== undefined));
+  if (config.paths.volsync) groups.push(volsyncAlerts(25, config.volsync?.stuckRestore.thresholdMinutes ?? 60));
+  return groups;
+}
+
+export function observability(ctx: PathContext): void {
+  const { config } = ctx.loaded;
+  const groups = alertGroups(config);
+  const hub = new URL(config.hub.endpoint);
+  const scheme = hub.protocol === "https:" ? "https" : "http";
+  new Monitoring("monitoring", {
+    namespace: config.namespaces.monitoring,
+    selectorLabels: config.monitoring.selectorLabels,
+    runbookBaseUrl: config.monitoring.runbookBaseUrl,
+    hub: { address: config.monitoring.hubAddress ?? hub.hostname, port: Number(hub.port || (scheme === "https" ? 443 : 80)), scheme, tlsVerify: config.hub.tlsVerify },
+    bearerTokenSecret: config.monitoring.minioBearerTokenSecret,
+    volsyncNamespace: config.paths.volsync ? config.namespaces.volsync : undefined,
+    groups,
+  }, k8sOpts(ctx));
+  if (!config.grafana || !ctx.providers.grafana) return;
+  new GrafanaBackups("grafana", {
+    folder: config.grafana.folder,
+    datasourceUid: config.grafana.datasourceUid,
+    runbookBaseUrl: config.monitoring.runbookBaseUrl,
+    contactEmails: config.grafana.contactEmails,
+    groups,
+    overview: {
+      velero: config.paths.velero ? { schedule: VELERO_SCHEDULE_OBJECT } : undefined,
+      postgres: config.paths.postgres ? { namespace: config.namespaces.apps, backup: BACKUP_CRONJOB, drill: DRILL_CRONJOB } : undefined,
+      rgwMirror: config.paths.rgwMirror ? { namespace: config.namespaces.apps, cronJob: RGW_CRONJOB } : undefined,
+      etcdOffload: config.paths.etcdOffload && config.etcdOffload?.textfileDir !== undefined,
+      volsync: config.paths.volsync,
+    },
+  }, { providers: { grafana: ctx.providers.grafana } });
 }

@@ -20,6 +20,12 @@ export const monitoringSchema = z.strictObject({
    * (kube-prometheus-stack: `release: <its release name>`). Default `{ release: kube-prometheus-stack }`.
    */
   selectorLabels: z.record(labelKeySchema, labelValueSchema).default({ release: "kube-prometheus-stack" }),
+  /** Where each alert's runbook_url points (a section per alert name is appended as #anchor). */
+  runbookBaseUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).default("https://github.com/homelab-backups/homelab-backups/blob/main/docs/runbook.md"),
+  /** IPv4 address of the hub for its scrape Endpoints; required when hub.endpoint names a host. */
+  hubAddress: z.ipv4({ error: "must be an IPv4 address" }).optional(),
+  /** Existing Secret in namespaces.monitoring with a MinIO Prometheus bearer token (`mc admin prometheus generate`); omit for public metrics. */
+  minioBearerTokenSecret: z.strictObject({ name: z.string().min(1), key: z.string().min(1) }).optional(),
 });
 
 export const veleroSchema = z.strictObject({

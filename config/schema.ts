@@ -147,6 +147,8 @@ export const configSchema = z.strictObject({
       datasourceUid: z.string().min(1).default("prometheus"),
       /** Title of the folder holding dashboards and alert rules. */
       folder: z.string().min(1).default("Backups"),
+      /** E-mail addresses of an optional contact point; when set, a notification policy routes every backup alert there. */
+      contactEmails: z.array(z.email({ error: "must be an e-mail address" })).optional(),
     })
     .optional(),
 });
@@ -278,6 +280,12 @@ function crossFieldProblems(values: RawValues): string[] {
     }
   }
   problems.push(...volsyncProblems(values, enabled), ...veleroVersionProblems(values));
+  // The hub's scrape target is an Endpoints object, which takes an IP address only.
+  const host = typeof hub.endpoint === "string" && URL.canParse(hub.endpoint) ? new URL(hub.endpoint).hostname : undefined;
+  const monitoring = isRecord(values.monitoring) ? values.monitoring : {};
+  if (host !== undefined && !/^\d{1,3}(\.\d{1,3}){3}$/.test(host) && monitoring.hubAddress === undefined) {
+    problems.push(`monitoring.hubAddress: is required when hub.endpoint names a host (${host}); the scrape Endpoints take an IPv4 address`);
+  }
   return problems;
 }
 

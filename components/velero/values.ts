@@ -10,6 +10,8 @@ export const VELERO_CHART = "velero";
 export const VELERO_REPO = "https://vmware-tanzu.github.io/helm-charts";
 /** The schedule's name (contract 3); the chart creates Schedule `velero-daily-backup`. */
 export const VELERO_SCHEDULE = "daily-backup";
+/** The Schedule object (and the `schedule` label of Velero's metrics): `<release fullname>-<name>`. */
+export const VELERO_SCHEDULE_OBJECT = `velero-${VELERO_SCHEDULE}`;
 /** The backup storage location every backup goes to. */
 export const VELERO_BSL = "default";
 /** Key of the credentials file in the credentials Secret (the chart mounts it as /credentials/cloud). */
