@@ -17,9 +17,10 @@ export function kubernetesObjects(resources: RecordedResource[]): Obj[] {
 /** The kubernetes-models class for an object, or undefined when none is known. */
 export function modelFor(apiVersion: string, kind: string): (new (data: Obj) => { validate(): void }) | undefined {
   const group = apiVersion === "v1" ? "v1" : apiVersion;
+  const pkg = apiVersion.startsWith("monitoring.coreos.com/") ? "@kubernetes-models/prometheus-operator" : "kubernetes-models";
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require(`kubernetes-models/${group}/${kind}`) as Obj)[kind];
+    return (require(`${pkg}/${group}/${kind}`) as Obj)[kind];
   } catch {
     return undefined;
   }

@@ -45,7 +45,7 @@ describe("parseConfig", () => {
       nodeAgentResources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } },
       resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
     });
-    expect(c.monitoring).toEqual({ selectorLabels: { release: "kube-prometheus-stack" } });
+    expect(c.monitoring).toEqual({ selectorLabels: { release: "kube-prometheus-stack" }, runbookBaseUrl: "https://github.com/homelab-backups/homelab-backups/blob/main/docs/runbook.md" });
   });
 
   interface Row { name: string; values: Record<string, unknown>; expected: string[]; secrets?: SecretPresence }
@@ -141,6 +141,9 @@ describe("parseConfig", () => {
     }), [
       'config error: volsync.apps[0].compression: Invalid option: expected one of "zstd-fastest"|"zstd"|"zstd-better-compression"|"s2-default"|"gzip"|"none"',
     ], { ...baseSecrets, kopiaPassword: "secret" }),
+    row("a hub named by host without a scrape address", with_((v) => (v.hub.endpoint = "https://minio.lan:9000")), [
+      "config error: monitoring.hubAddress: is required when hub.endpoint names a host (minio.lan); the scrape Endpoints take an IPv4 address",
+    ]),
     row("a malformed hostPath volume", with_((v) => (v.velero = { hostPathVolumes: ["mosquitto"] })), [
       "config error: velero.hostPathVolumes[0]: must be <namespace>/<pvc>",
     ]),

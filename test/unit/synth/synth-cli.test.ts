@@ -74,11 +74,11 @@ describe("npm run synth", () => {
       "warning: [runtime] etcdOffload node k3s-cp-1 still has the placeholder host key; pin the output of `ssh-keyscan -t ed25519 <host>` (the push will refuse the real host until then)",
     ]);
     expect(res.status).toBe(0);
-    expect(res.stdout).toContain("synth homelab: 52 resources -> out/homelab/");
+    expect(res.stdout).toContain("synth homelab: 71 resources -> out/homelab/");
     expect(res.stdout).toMatch(/^\s+4 {2}minio:index\/s3Bucket:S3Bucket$/m);
     expect(res.stdout).toMatch(/^\s+3 {2}kubernetes:batch\/v1:CronJob$/m);
     expect(res.stdout).toMatch(/^\s+2 {2}command:remote:Command$/m);
-    expect(res.stdout).toContain("artifacts: resources.json, k8s/ 9, helm/ 1, scripts/ 8, systemd/ 2, minio/policies/ 4");
+    expect(res.stdout).toContain("artifacts: resources.json, k8s/ 17, helm/ 1, prometheus/ 5, scripts/ 8, systemd/ 2, grafana/dashboards/ 3, grafana/rules/ 5, minio/policies/ 4");
     const files = listFiles(path.join(dir, "out/homelab"));
     expect(files.filter((f) => f.startsWith("k8s/") && !f.includes("ConfigMap"))).toEqual([
       "k8s/_cluster.Namespace.velero.yaml",
@@ -87,6 +87,10 @@ describe("npm run synth", () => {
       "k8s/apps.CronJob.rgw-mirror.yaml",
       "k8s/apps.Secret.postgres-backup-hub.yaml",
       "k8s/apps.Secret.rgw-mirror-hub.yaml",
+      "k8s/monitoring.Endpoints.minio-hub.yaml",
+      ...["etcd-offload", "minio", "postgres", "rgw-mirror", "velero"].map((g) => `k8s/monitoring.PrometheusRule.homelab-backups-${g}.yaml`),
+      "k8s/monitoring.Service.minio-hub.yaml",
+      "k8s/monitoring.ServiceMonitor.minio-hub.yaml",
       "k8s/velero.Secret.velero-hub-credentials.yaml",
     ]);
     expect(files.filter((f) => f.startsWith("helm/"))).toEqual(["helm/velero.values.yaml"]);
@@ -102,15 +106,18 @@ describe("npm run synth", () => {
       expect(fs.readFileSync(path.join(dir, "out/homelab/scripts", script), "utf8")).toBe(fs.readFileSync(path.join(ROOT, dirName, script), "utf8"));
     }
     expect(files.filter((f) => !f.startsWith("k8s/") && !f.startsWith("scripts/") && !f.startsWith("systemd/"))).toEqual([
+      ...["minio", "overview", "velero"].map((d) => `grafana/dashboards/homelab-backups-${d}.json`),
+      ...["etcd-offload", "minio", "postgres", "rgw-mirror", "velero"].map((g) => `grafana/rules/homelab-backups-${g}.json`),
       "helm/velero.values.yaml",
       "minio/policies/homelab-backup-etcd-offload-write.json",
       "minio/policies/homelab-backup-postgres-backup-write.json",
       "minio/policies/homelab-backup-rgw-mirror-write.json",
       "minio/policies/homelab-backup-velero-write.json",
+      ...["etcd-offload", "minio", "postgres", "rgw-mirror", "velero"].map((g) => `prometheus/homelab-backups-${g}.rules.yaml`),
       "resources.json",
     ]);
     const resources = JSON.parse(fs.readFileSync(path.join(dir, "out/homelab/resources.json"), "utf8"));
-    expect(resources).toHaveLength(52);
+    expect(resources).toHaveLength(71);
     for (const r of resources) expect(Object.keys(r).sort()).toEqual(["inputs", "name", "parent", "type"]);
     expect(resources.find((r: { name: string }) => r.name === "minio").inputs.minioPassword).toBe("[secret]");
   });
