@@ -9,7 +9,7 @@ import { ETCD_METRIC } from "../etcd-offload/alerts";
 
 export interface Query { expr: string; legend?: string }
 export interface PanelSpec { type: "stat" | "timeseries" | "table"; title: string; queries: Query[]; unit?: string; w?: number; h?: number }
-export interface Panel extends Omit<PanelSpec, "queries" | "w" | "h"> {
+export interface Panel extends Omit<PanelSpec, "queries" | "w" | "h" | "unit"> {
   id: number;
   gridPos: { x: number; y: number; w: number; h: number };
   datasource: { type: "prometheus"; uid: string };
@@ -35,11 +35,10 @@ export function layout(specs: PanelSpec[], datasourceUid: string): Panel[] {
       rowH = 0;
     }
     const panel: Panel = {
-      id: i + 1, type: s.type, title: s.title, unit: s.unit, gridPos: { x, y, w, h }, datasource: ds,
+      id: i + 1, type: s.type, title: s.title, gridPos: { x, y, w, h }, datasource: ds,
       targets: s.queries.map((q, j) => ({ refId: String.fromCharCode(65 + j), expr: q.expr, ...(q.legend ? { legendFormat: q.legend } : {}), datasource: ds })),
       fieldConfig: { defaults: s.unit ? { unit: s.unit } : {}, overrides: [] },
     };
-    delete panel.unit;
     x += w;
     rowH = Math.max(rowH, h);
     return panel;

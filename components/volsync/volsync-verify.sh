@@ -15,34 +15,21 @@
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR/../lib source=backup-lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/backup-lib.sh"
+# shellcheck source-path=SCRIPTDIR source=kopia-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/kopia-lib.sh"
 
 : "${KOPIA_PASSWORD:?KOPIA_PASSWORD is required}"
 VERIFY_FILES_PERCENT="${VERIFY_FILES_PERCENT:-5}"
-KOPIA_S3_PREFIX="${KOPIA_S3_PREFIX:-kopia/}"
 [[ "$VERIFY_FILES_PERCENT" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "VERIFY_FILES_PERCENT must be a number, not '${VERIFY_FILES_PERCENT}'"
 require_commands kopia jq
 make_work_dir "${TMPDIR:-/tmp}"
 kopia_flags=(--config-file="$WORK/repository.config" --cache-directory="$WORK/cache" --log-dir="$WORK/logs" --no-progress)
 
 started="$(now_ns)"
-if [[ -n "${KOPIA_FS_PATH:-}" ]]; then
-  where="filesystem ${KOPIA_FS_PATH}"
-  connect=(repository connect filesystem --path="$KOPIA_FS_PATH")
-else
-  : "${BACKUP_S3_ENDPOINT:?BACKUP_S3_ENDPOINT is required (or KOPIA_FS_PATH)}"
-  : "${BACKUP_S3_BUCKET:?BACKUP_S3_BUCKET is required}"
-  : "${BACKUP_S3_ACCESS_KEY_ID:?BACKUP_S3_ACCESS_KEY_ID is required}"
-  : "${BACKUP_S3_SECRET_ACCESS_KEY:?BACKUP_S3_SECRET_ACCESS_KEY is required}"
-  export AWS_ACCESS_KEY_ID="$BACKUP_S3_ACCESS_KEY_ID" AWS_SECRET_ACCESS_KEY="$BACKUP_S3_SECRET_ACCESS_KEY"
-  where="s3://${BACKUP_S3_BUCKET}/${KOPIA_S3_PREFIX}"
-  hostport="${BACKUP_S3_ENDPOINT#*://}"
-  connect=(repository connect s3 --bucket="$BACKUP_S3_BUCKET" --prefix="$KOPIA_S3_PREFIX" --endpoint="${hostport%/}"
-    --region="${BACKUP_S3_REGION:-us-east-1}")
-  [[ "$BACKUP_S3_ENDPOINT" == http://* ]] && connect+=(--disable-tls)
-fi
-kopia "${kopia_flags[@]}" "${connect[@]}" --readonly >"$WORK/connect.log" 2>&1 ||
-  die "cannot open the Kopia repository at ${where}: $(last_line "$WORK/connect.log")"
-log "connected to ${where} read-only in $(seconds_since "$started")s"
+kopia_connect_from_env
+kopia "${kopia_flags[@]}" "${KOPIA_CONNECT[@]}" >"$WORK/connect.log" 2>&1 ||
+  die "cannot open the Kopia repository at ${KOPIA_WHERE}: $(last_line "$WORK/connect.log")"
+log "connected to ${KOPIA_WHERE} read-only in $(seconds_since "$started")s"
 
 kopia "${kopia_flags[@]}" snapshot list --all --json >"$WORK/snapshots.json" 2>"$WORK/list.err" ||
   die "cannot list snapshots: $(last_line "$WORK/list.err")"

@@ -7,7 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { VOLSYNC_STUCK_SCRIPT, VOLSYNC_VERIFY_SCRIPT } from "../../components/volsync/scripts";
+import { KOPIA_LIB, VOLSYNC_STUCK_SCRIPT, VOLSYNC_VERIFY_SCRIPT } from "../../components/volsync/scripts";
 import { Service, freePort, startService, tempDir, waitForPort } from "../support/proc";
 import { runScript, stageScripts } from "../support/scripts";
 
@@ -93,7 +93,7 @@ describe("volsync-stuck-restore.sh against a stand-in API server", () => {
 });
 
 describe("volsync-verify.sh with a stand-in kopia", () => {
-  const scripts = stageScripts([VOLSYNC_VERIFY_SCRIPT]);
+  const scripts = stageScripts([VOLSYNC_VERIFY_SCRIPT, KOPIA_LIB]);
   const dir = tempDir("kopia");
   const snapshots = path.join(dir, "snapshots.json");
   const log = path.join(dir, "kopia.log");
