@@ -9,6 +9,7 @@ import { PATH_KEYS } from "./components/lib/backup-paths";
 import { MinioHub } from "./components/minio-hub";
 import { etcdOffloadPath, observability, postgresPath, rgwMirrorPath, veleroPath, volsyncPath } from "./components/paths";
 import { createProviders } from "./components/providers";
+import { requirePrometheusOperatorCrds } from "./components/monitoring/crds";
 
 async function main() {
   const loaded = loadConfig();
@@ -27,7 +28,7 @@ async function main() {
     { providers: { minio: providers.minio } },
   );
 
-  const ctx = { loaded, hub, providers };
+  const ctx = { loaded, hub, providers, prometheusCrds: requirePrometheusOperatorCrds(providers.kubernetes) };
   veleroPath(ctx);
   postgresPath(ctx);
   rgwMirrorPath(ctx);

@@ -30,6 +30,8 @@ export interface PathContext {
   loaded: LoadedConfig;
   hub: MinioHub;
   providers: Providers;
+  /** Reads of the Prometheus Operator CRDs; objects that need them depend on these. */
+  prometheusCrds: pulumi.Resource[];
 }
 
 const hubTarget = ({ loaded: { config }, hub }: PathContext, key: PathKey): HubTarget => ({
@@ -93,6 +95,7 @@ export function veleroPath(ctx: PathContext): Velero | undefined {
     retentionDays: config.retentionDays,
     velero: config.velero,
     selectorLabels: config.monitoring.selectorLabels,
+    requires: ctx.prometheusCrds,
   }, k8sOpts(ctx));
 }
 
@@ -119,7 +122,11 @@ export function alertGroups(config: LoadedConfig["config"]): AlertGroup[] {
   if (config.paths.postgres) groups.push(postgresAlerts(config.namespaces.apps));
   if (config.paths.rgwMirror) groups.push(rgwMirrorAlerts(config.namespaces.apps, RGW_CRONJOB));
   if (config.paths.etcdOffload) groups.push(etcdOffloadAlerts(config.etcdOffload?.textfileDir !== undefined));
-  if (config.paths.volsync) groups.push(volsyncAlerts(25, config.volsync?.stuckRestore.thresholdMinutes ?? 60));
+  if (config.paths.volsync) {
+    groups.push(volsyncAlerts({
+      namespace: config.namespaces.volsync, stuckMinutes: config.volsync?.stuckRestore.thresholdMinutes, webUi: config.volsync?.webUi,
+    }));
+  }
   return groups;
 }
 
@@ -136,6 +143,7 @@ export function observability(ctx: PathContext): void {
     bearerTokenSecret: config.monitoring.minioBearerTokenSecret,
     volsyncNamespace: config.paths.volsync ? config.namespaces.volsync : undefined,
     groups,
+    requires: ctx.prometheusCrds,
   }, k8sOpts(ctx));
   if (!config.grafana || !ctx.providers.grafana) return;
   new GrafanaBackups("grafana", {

@@ -17,6 +17,8 @@ export interface RecordedResource {
   /** Names of the resources it explicitly depends on (`dependsOn`). */
   dependsOn: string[];
   custom: boolean;
+  /** True for a read of an existing resource (`Resource.get`): nothing is created. */
+  read: boolean;
   inputs: Record<string, unknown>;
 }
 
@@ -94,6 +96,7 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
       parent: this.parents.get(`${args.type}::${args.name}`),
       dependsOn: this.dependencies.get(`${args.type}::${args.name}`) ?? [],
       custom: args.custom ?? true,
+      read: args.id !== undefined && args.id !== "",
       inputs: args.inputs,
     });
     return { id: args.custom === false ? undefined : `${args.name}-id`, state: { ...args.inputs, ...computedOutputs(args) } };

@@ -4,7 +4,7 @@
  * are plain PromQL (no Grafana variables) so promtool can check each one.
  */
 import { MINIO_JOB, MINIO_USED_PERCENT } from "../minio-hub/alerts";
-import { BSL_METRIC } from "../velero/alerts";
+import { BSL_LABEL, BSL_METRIC } from "../velero/alerts";
 import { ETCD_METRIC } from "../etcd-offload/alerts";
 
 export interface Query { expr: string; legend?: string }
@@ -55,12 +55,13 @@ export function veleroDashboard(datasourceUid: string): Dashboard {
       { expr: "sum by (schedule) (increase(velero_backup_success_total[1d]))", legend: "{{schedule}} success" },
       { expr: "sum by (schedule) (increase(velero_backup_partial_failure_total[1d]))", legend: "{{schedule}} partial" },
       { expr: "sum by (schedule) (increase(velero_backup_failure_total[1d]))", legend: "{{schedule}} failed" },
+      { expr: "sum by (schedule) (increase(velero_backup_validation_failure_total[1d]))", legend: "{{schedule}} failed validation" },
     ] },
     { type: "stat", title: "Last success age per schedule", unit: "s", w: 12, queries: [{ expr: "time() - max by (schedule) (velero_backup_last_successful_timestamp)", legend: "{{schedule}}" }] },
     { type: "timeseries", title: "Backup duration (median over a day)", unit: "s", w: 12, queries: [
       { expr: "histogram_quantile(0.5, sum by (le, schedule) (rate(velero_backup_duration_seconds_bucket[1d])))", legend: "{{schedule}}" },
     ] },
-    { type: "stat", title: "Backup storage location available", w: 12, queries: [{ expr: `max by (backup_storage_location) (${BSL_METRIC})`, legend: "{{backup_storage_location}}" }] },
+    { type: "stat", title: "Backup storage location available", w: 12, queries: [{ expr: `max by (${BSL_LABEL}) (${BSL_METRIC})`, legend: `{{${BSL_LABEL}}}` }] },
   ], datasourceUid);
 }
 
@@ -124,7 +125,7 @@ export function overviewDashboard(a: OverviewArgs): Dashboard {
   if (a.volsync) {
     rows.push(
       { type: "table", title: "Volsync: sources out of sync", w: 12, queries: [{ expr: 'max by (obj_namespace, obj_name) (volsync_volume_out_of_sync{role="source"})' }] },
-      { type: "stat", title: "Volsync: missed intervals (1d)", w: 12, queries: [{ expr: 'sum(increase(volsync_missed_intervals_total{role="source"}[1d]))' }] },
+      { type: "stat", title: "Volsync: failed backups (1d)", w: 12, queries: [{ expr: 'sum(increase(volsync_kopia_operation_failure_total{role="source",operation="backup"}[1d]))' }] },
     );
   }
   return dashboard("homelab-backups-overview", "Backup overview", rows, a.datasourceUid);

@@ -4,6 +4,13 @@ import { AlertGroup, GROUP_PREFIX } from "../lib/alerts";
 /** Prometheus `job` of the hub's scrape: the name of the Service the ServiceMonitor selects. */
 export const MINIO_JOB = "minio-hub";
 
+/**
+ * The hub's v2 metrics endpoints the ServiceMonitor scrapes, each marked by a `minio_metrics`
+ * target label: without it the three scrapes would produce identical `up` series.
+ */
+export const MINIO_ENDPOINTS = ["cluster", "node", "bucket"] as const;
+export const MINIO_ENDPOINT_LABEL = "minio_metrics";
+
 export const MINIO_USED_PERCENT =
   "100 * (1 - max by (job) (minio_cluster_capacity_usable_free_bytes) / max by (job) (minio_cluster_capacity_usable_total_bytes))";
 
@@ -20,10 +27,13 @@ export function minioAlerts(): AlertGroup {
       },
       {
         name: "MinioScrapeDown",
-        expr: `max by (job) (up{job="${MINIO_JOB}"}) == 0\nor absent(up{job="${MINIO_JOB}"})`,
+        expr: [
+          `max by (job, ${MINIO_ENDPOINT_LABEL}) (up{job="${MINIO_JOB}"}) == 0`,
+          ...MINIO_ENDPOINTS.map((e) => `or absent(up{job="${MINIO_JOB}",${MINIO_ENDPOINT_LABEL}="${e}"})`),
+        ].join("\n"),
         for: "10m",
         severity: "warning",
-        summary: "Prometheus cannot scrape the MinIO hub (target down or missing)",
+        summary: `Prometheus cannot scrape the MinIO hub's {{ $labels.${MINIO_ENDPOINT_LABEL} }} metrics (target down or missing)`,
       },
     ],
   };

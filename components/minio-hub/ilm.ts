@@ -1,10 +1,14 @@
 /**
  * Lifecycle (ILM) rules of one hub bucket (pure). One policy per bucket: MinIO keeps a single
  * lifecycle configuration per bucket, so two policies would overwrite each other.
+ *
+ * No `status`: terraform-provider-minio v1.20.1 (bridged by @pulumi/minio 0.17.1) declares a rule's
+ * status Computed-only and always writes "Enabled"; setting it fails `pulumi preview` with "Value for
+ * unconfigurable attribute". test/unit/minio-hub/provider-inputs.test.ts holds every input against
+ * the provider's schema.
  */
 export interface LifecycleRule {
   id: string;
-  status: "Enabled";
   /** Current-object expiry, MinIO form "<n>d". Absent: current objects never expire. */
   expiration?: string;
   noncurrentVersionExpirationDays: number;
@@ -17,7 +21,7 @@ export interface LifecycleRule {
  */
 export function lifecycleRules(retentionDays: number, expireCurrent: boolean): LifecycleRule[] {
   if (expireCurrent) {
-    return [{ id: "expire-after-retention", status: "Enabled", expiration: `${retentionDays}d`, noncurrentVersionExpirationDays: retentionDays }];
+    return [{ id: "expire-after-retention", expiration: `${retentionDays}d`, noncurrentVersionExpirationDays: retentionDays }];
   }
-  return [{ id: "expire-noncurrent-versions", status: "Enabled", noncurrentVersionExpirationDays: retentionDays }];
+  return [{ id: "expire-noncurrent-versions", noncurrentVersionExpirationDays: retentionDays }];
 }

@@ -20,12 +20,15 @@ export interface MonitoringArgs {
   volsyncNamespace?: string;
   /** Every enabled path's alerts; empty groups are skipped. */
   groups: AlertGroup[];
+  /** Resources the custom resources wait for (the Prometheus Operator CRD reads). Default none. */
+  requires?: pulumi.Resource[];
 }
 
 export class Monitoring extends pulumi.ComponentResource {
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab-backups:index:Monitoring", name, {}, opts);
     const child = { parent: this };
+    const crs = { parent: this, dependsOn: args.requires ?? [] };
     const target = minioScrapeTarget({ namespace: args.namespace, address: args.hub.address, port: args.hub.port });
     new k8s.core.v1.Service(`${name}-minio-service`, target.service, child);
     new k8s.core.v1.Endpoints(`${name}-minio-endpoints`, target.endpoints, child);
@@ -35,20 +38,22 @@ export class Monitoring extends pulumi.ComponentResource {
         namespace: args.namespace, scheme: args.hub.scheme, selectorLabels: args.selectorLabels,
         bearerTokenSecret: args.bearerTokenSecret, insecureSkipVerify: !args.hub.tlsVerify,
       }) as k8s.apiextensions.CustomResourceArgs,
-      child,
+      crs,
     );
-    if (args.volsyncNamespace) {
+    // With no selector labels Prometheus selects every ServiceMonitor, the chart's included: a
+    // second one would scrape Volsync twice.
+    if (args.volsyncNamespace && Object.keys(args.selectorLabels).length > 0) {
       new k8s.apiextensions.CustomResource(
         `${name}-volsync-servicemonitor`,
         volsyncServiceMonitor({ namespace: args.volsyncNamespace, selectorLabels: args.selectorLabels }) as k8s.apiextensions.CustomResourceArgs,
-        child,
+        crs,
       );
     }
     for (const group of args.groups.filter((g) => g.rules.length > 0)) {
       new k8s.apiextensions.CustomResource(
         `${name}-${group.name}`,
         prometheusRule(group, args.namespace, args.selectorLabels, args.runbookBaseUrl) as k8s.apiextensions.CustomResourceArgs,
-        child,
+        crs,
       );
     }
     this.registerOutputs({});

@@ -1,11 +1,11 @@
 /**
  * Pure builders of the monitoring objects: PrometheusRule per alert group (contract-4 alerts with
  * severity, summary and runbook_url), and the MinIO hub scrape (Service + Endpoints to the Pi's
- * address, ServiceMonitor for /minio/v2/metrics/cluster and /node).
+ * address, ServiceMonitor for /minio/v2/metrics/cluster, /node and /bucket).
  */
 import { AlertGroup, runbookUrl } from "../lib/alerts";
 import { labels } from "../lib/kubernetes";
-import { MINIO_JOB } from "../minio-hub/alerts";
+import { MINIO_ENDPOINTS, MINIO_ENDPOINT_LABEL, MINIO_JOB } from "../minio-hub/alerts";
 
 type Obj = Record<string, unknown>;
 
@@ -60,11 +60,14 @@ export function minioServiceMonitor(a: {
   bearerTokenSecret?: { name: string; key: string };
   insecureSkipVerify: boolean;
 }): Obj {
-  const endpoint = (path: string) => ({
+  // One scrape per v2 endpoint; `minio_metrics` tells their `up` series apart (job, instance and
+  // endpoint are the same for all three). Bucket metrics (minio_bucket_*) exist only at /bucket.
+  const endpoint = (which: (typeof MINIO_ENDPOINTS)[number]) => ({
     port: MINIO_METRICS_PORT,
-    path,
+    path: `/minio/v2/metrics/${which}`,
     scheme: a.scheme,
     interval: "1m",
+    relabelings: [{ action: "replace", targetLabel: MINIO_ENDPOINT_LABEL, replacement: which }],
     ...(a.bearerTokenSecret ? { bearerTokenSecret: a.bearerTokenSecret } : {}),
     ...(a.scheme === "https" ? { tlsConfig: { insecureSkipVerify: a.insecureSkipVerify } } : {}),
   });
@@ -75,19 +78,29 @@ export function minioServiceMonitor(a: {
     spec: {
       selector: { matchLabels: { "app.kubernetes.io/name": MINIO_JOB } },
       namespaceSelector: { matchNames: [a.namespace] },
-      endpoints: [endpoint("/minio/v2/metrics/cluster"), endpoint("/minio/v2/metrics/node")],
+      endpoints: MINIO_ENDPOINTS.map(endpoint),
     },
   };
 }
 
-/** The Volsync controller's metrics (the fork's chart serves them on port `https` with auth disabled). */
+/**
+ * The fork's chart (0.18.4, templates/servicemonitor-volsync.yaml) creates `ServiceMonitor volsync`
+ * itself whenever the CRD exists, with no value to add labels; a Prometheus that selects
+ * ServiceMonitors by `monitoring.selectorLabels` never picks it up. Ours has another name, selects
+ * the same Service (`<fullname>-metrics`, label `control-plane: <fullname>-controller`, port
+ * `https`) and carries the selector labels, so exactly one of the two is scraped.
+ */
+export const VOLSYNC_SERVICE_MONITOR = "homelab-backups-volsync";
+export const VOLSYNC_METRICS_SELECTOR = { "control-plane": "volsync-controller" };
+
+/** The Volsync controller's metrics, for a Prometheus that selects by labels (see above). */
 export function volsyncServiceMonitor(a: { namespace: string; selectorLabels: Record<string, string> }): Obj {
   return {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "ServiceMonitor",
-    metadata: { name: "volsync", namespace: a.namespace, labels: { ...labels("volsync", "metrics"), ...a.selectorLabels } },
+    metadata: { name: VOLSYNC_SERVICE_MONITOR, namespace: a.namespace, labels: { ...labels("volsync", "metrics"), ...a.selectorLabels } },
     spec: {
-      selector: { matchLabels: { "app.kubernetes.io/name": "volsync" } },
+      selector: { matchLabels: VOLSYNC_METRICS_SELECTOR },
       namespaceSelector: { matchNames: [a.namespace] },
       endpoints: [{ port: "https", scheme: "https", path: "/metrics", interval: "1m", tlsConfig: { insecureSkipVerify: true } }],
     },

@@ -1,8 +1,12 @@
 /** Alerts of Velero (contract 4), from Velero's own metrics (label `schedule`). */
 import { AlertGroup, GROUP_PREFIX } from "../lib/alerts";
 
-/** Velero reports BSL availability as a gauge (1 available, 0 unavailable) per location. */
-export const BSL_METRIC = "velero_backup_storage_location_available";
+/**
+ * Velero 1.18 reports BSL availability as a gauge per location, label `backup_location_name`
+ * (1 available, 0 unavailable; pkg/metrics/metrics.go, added in 1.17).
+ */
+export const BSL_METRIC = "velero_backup_location_status_gauge";
+export const BSL_LABEL = "backup_location_name";
 
 export function veleroAlerts(schedule: string, staleHours = 26): AlertGroup {
   const sel = `schedule="${schedule}"`;
@@ -24,11 +28,20 @@ export function veleroAlerts(schedule: string, staleHours = 26): AlertGroup {
         summary: "Velero backup of schedule {{ $labels.schedule }} partially failed",
       },
       {
+        // A backup attempted while its location is unavailable ends FailedValidation: Velero counts
+        // it here, not in velero_backup_failure_total.
+        name: "VeleroBackupValidationFailed",
+        expr: "sum by (schedule) (increase(velero_backup_validation_failure_total[1h])) > 0",
+        for: "0m",
+        severity: "critical",
+        summary: "Velero backup of schedule {{ $labels.schedule }} failed validation (is the backup location available?)",
+      },
+      {
         name: "VeleroBackupLocationUnavailable",
-        expr: `max by (backup_storage_location) (${BSL_METRIC}) == 0`,
+        expr: `max by (${BSL_LABEL}) (${BSL_METRIC}) == 0`,
         for: "15m",
         severity: "critical",
-        summary: "Velero backup storage location {{ $labels.backup_storage_location }} is unavailable",
+        summary: `Velero backup storage location {{ $labels.${BSL_LABEL} }} is unavailable`,
       },
       {
         name: "VeleroBackupStale",

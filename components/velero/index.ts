@@ -6,11 +6,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { labels } from "../lib/kubernetes";
+import { veleroSchedule } from "./schedule";
 import { CLOUD_KEY, VELERO_CHART, VELERO_REPO, VeleroValuesArgs, cloudCredentials, hostPathWarnings, veleroValues } from "./values";
 
 export interface VeleroArgs extends Omit<VeleroValuesArgs, "credentialsSecret" | "hub"> {
   /** Namespace of Velero (`velero`); created here. */
   namespace: string;
+  /** Resources the release waits for (the Prometheus Operator CRD reads). Default none. */
+  requires?: pulumi.Resource[];
   /** Chart version (12.1.0). */
   chartVersion: string;
   hub: Omit<VeleroValuesArgs["hub"], "bucket"> & { bucket: pulumi.Input<string> };
@@ -27,6 +30,8 @@ export class Velero extends pulumi.ComponentResource {
     super("homelab-backups:index:Velero", name, {}, opts);
     const child = { parent: this };
     for (const warning of hostPathWarnings(args.velero)) pulumi.log.warn(warning, this);
+    const { warning: scheduleWarning } = veleroSchedule(args.schedule, args.timeZone);
+    if (scheduleWarning) pulumi.log.warn(scheduleWarning, this);
 
     const ns = new k8s.core.v1.Namespace(
       `${name}-namespace`,
@@ -63,7 +68,8 @@ export class Velero extends pulumi.ComponentResource {
         atomic: true,
         timeout: 600,
       },
-      { ...child, dependsOn: [secret] },
+      // The chart's ServiceMonitor needs the Prometheus Operator CRDs.
+      { ...child, dependsOn: [secret, ...(args.requires ?? [])] },
     );
     this.registerOutputs({ release: this.release.name });
   }

@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { VeleroConfig } from "../../config/cluster-schema";
 import { VeleroChartValues } from "./chart-values";
+import { veleroSchedule } from "./schedule";
 
 export const VELERO_CHART = "velero";
 export const VELERO_REPO = "https://vmware-tanzu.github.io/helm-charts";
@@ -47,10 +48,6 @@ export function bslRegion(hubRegion: string): string {
   return hubRegion === "us-east-1" ? "minio" : hubRegion;
 }
 
-/** Velero's cron parser reads schedules in UTC unless the expression carries CRON_TZ. */
-export function veleroCron(schedule: string, timeZone: string): string {
-  return timeZone === "UTC" ? schedule : `CRON_TZ=${timeZone} ${schedule}`;
-}
 
 export function veleroValues(a: VeleroValuesArgs): VeleroChartValues {
   const ttl = ttlFor(a.retentionDays);
@@ -92,7 +89,7 @@ export function veleroValues(a: VeleroValuesArgs): VeleroChartValues {
     schedules: {
       [VELERO_SCHEDULE]: {
         disabled: false,
-        schedule: veleroCron(a.schedule, a.timeZone),
+        schedule: veleroSchedule(a.schedule, a.timeZone).cron,
         useOwnerReferencesInBackup: false,
         template: {
           ttl,

@@ -10,7 +10,7 @@ type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 /** Kubernetes objects (not providers, components or Helm releases) with secrets revealed. */
 export function kubernetesObjects(resources: RecordedResource[]): Obj[] {
   return resources
-    .filter((r) => r.custom && r.type.startsWith("kubernetes:") && r.type !== "kubernetes:helm.sh/v3:Release")
+    .filter((r) => r.custom && !r.read && r.type.startsWith("kubernetes:") && r.type !== "kubernetes:helm.sh/v3:Release")
     .map((r) => revealSecrets(r.inputs) as Obj);
 }
 

@@ -33,7 +33,7 @@ export const CLUSTER_SCOPED_KINDS = new Set([
 const NOT_OBJECTS = new Set(["kubernetes:helm.sh/v3:Release", "kubernetes:yaml/v2:ConfigGroup", "kubernetes:yaml/v2:ConfigFile"]);
 
 function isKubernetesObject(r: RecordedResource): boolean {
-  return r.custom && r.type.startsWith("kubernetes:") && !NOT_OBJECTS.has(r.type);
+  return r.custom && !r.read && r.type.startsWith("kubernetes:") && !NOT_OBJECTS.has(r.type);
 }
 
 /** `k8s/<namespace>.<Kind>.<name>.yaml` for one Kubernetes object. */

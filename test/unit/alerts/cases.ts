@@ -4,7 +4,15 @@
  * dead-man alert also has a never-existed case (no series at all → it still fires).
  */
 export interface Series { series: string; values: string }
-export interface Case { series: Series[]; at: string; labels?: Record<string, string>; value?: string }
+export interface Case {
+  series: Series[];
+  at: string;
+  /** Labels of the (first) alert that must fire; absent: nothing may fire. */
+  labels?: Record<string, string>;
+  /** Further alerts that must fire in the same case (e.g. one per missing endpoint). */
+  more?: Record<string, string>[];
+  value?: string;
+}
 export interface AlertCases { firing: Case; silent: Case; never?: Case }
 
 const job = (ns: string, name: string, failed: 0 | 1): Series[] => [
@@ -39,12 +47,18 @@ const counter = (metric: string, increase: boolean): Series[] => [
   { series: `${metric}{schedule="velero-daily-backup"}`, values: increase ? "0x30 1x30" : "0x60" },
 ];
 
+/** namespaces.volsync of the garage stack (the maintenance CronJobs and the Kopia UI live there). */
+const VOLSYNC_NS = "volsync-system";
+
 export function alertCases(apps: string, volsyncNs = "home"): Record<string, AlertCases> {
   const vs = (role: string, name: string) => `volsync_volume_out_of_sync{obj_namespace="${volsyncNs}",obj_name="${name}",role="${role}",method="kopia"}`;
-  const missed = `volsync_missed_intervals_total{obj_namespace="${volsyncNs}",obj_name="homeassistant-src",role="source",method="kopia"}`;
-  const mover = (failed: 0 | 1): Series[] => [
-    { series: `kube_job_failed{namespace="${volsyncNs}",job_name="volsync-src-homeassistant-src",condition="true"}`, values: `${failed}x20` },
-    { series: `kube_job_status_start_time{namespace="${volsyncNs}",job_name="volsync-src-homeassistant-src"}`, values: "0x20" },
+  const kopia = (metric: string, extra: string) =>
+    `${metric}{obj_namespace="${volsyncNs}",obj_name="homeassistant-src",role="source",operation="backup",repository="volsync-kopia",${extra}}`;
+  const opFailure = (reason: string) => kopia("volsync_kopia_operation_failure_total", `failure_reason="${reason}"`);
+  const retries = kopia("volsync_kopia_job_retries_total", 'retry_reason="job_pod_failure"');
+  const vsLabels = { obj_namespace: volsyncNs, obj_name: "homeassistant-src" };
+  const kopiaUi = (available: number): Series[] => [
+    { series: `kube_deployment_status_replicas_available{namespace="${VOLSYNC_NS}",deployment="kopia-ui"}`, values: `${available}x30` },
   ];
   const capacity = (free: number): Series[] => [
     { series: 'minio_cluster_capacity_usable_free_bytes{job="minio-hub",instance="10.10.10.209:9000"}', values: `${free}x40` },
@@ -52,12 +66,25 @@ export function alertCases(apps: string, volsyncNs = "home"): Record<string, Ale
   ];
   const etcd = 'etcd_offload_last_success_timestamp_seconds{instance="k3s-cp-1:9100",job="node-exporter"}';
   const veleroLast = 'velero_backup_last_successful_timestamp{schedule="velero-daily-backup"}';
+  const bsl = 'velero_backup_location_status_gauge{backup_location_name="default"}';
+  const up = (cluster: number, node: number, bucket?: number): Series[] => [
+    { series: 'up{job="minio-hub",instance="10.10.10.209:9000",minio_metrics="cluster"}', values: `${cluster}x20` },
+    { series: 'up{job="minio-hub",instance="10.10.10.209:9000",minio_metrics="node"}', values: `${node}x20` },
+    ...(bucket === undefined ? [] : [{ series: 'up{job="minio-hub",instance="10.10.10.209:9000",minio_metrics="bucket"}', values: `${bucket}x20` }]),
+  ];
   return {
     MinioCapacityHigh: { firing: { series: capacity(10), at: "35m", labels: { job: "minio-hub" }, value: "90" }, silent: { series: capacity(50), at: "35m" } },
     MinioScrapeDown: {
-      firing: { series: [{ series: 'up{job="minio-hub",instance="10.10.10.209:9000"}', values: "0x20" }], at: "15m", labels: { job: "minio-hub" } },
-      silent: { series: [{ series: 'up{job="minio-hub",instance="10.10.10.209:9000"}', values: "1x20" }], at: "15m" },
-      never: { series: [], at: "15m", labels: { job: "minio-hub" } },
+      firing: { series: up(1, 0, 1), at: "15m", labels: { job: "minio-hub", minio_metrics: "node" } },
+      silent: { series: up(1, 1, 1), at: "15m" },
+      never: {
+        series: [], at: "15m", labels: { job: "minio-hub", minio_metrics: "bucket" },
+        more: [{ job: "minio-hub", minio_metrics: "cluster" }, { job: "minio-hub", minio_metrics: "node" }],
+      },
+    },
+    MinioScrapeDownOneEndpointMissing: {
+      firing: { series: up(1, 1), at: "15m", labels: { job: "minio-hub", minio_metrics: "bucket" } },
+      silent: { series: up(1, 1, 1), at: "15m" },
     },
     VeleroBackupFailed: {
       firing: { series: counter("velero_backup_failure_total", true), at: "40m", labels: { schedule: "velero-daily-backup" } },
@@ -67,9 +94,13 @@ export function alertCases(apps: string, volsyncNs = "home"): Record<string, Ale
       firing: { series: counter("velero_backup_partial_failure_total", true), at: "40m", labels: { schedule: "velero-daily-backup" } },
       silent: { series: counter("velero_backup_partial_failure_total", false), at: "40m" },
     },
+    VeleroBackupValidationFailed: {
+      firing: { series: counter("velero_backup_validation_failure_total", true), at: "40m", labels: { schedule: "velero-daily-backup" } },
+      silent: { series: counter("velero_backup_validation_failure_total", false), at: "40m" },
+    },
     VeleroBackupLocationUnavailable: {
-      firing: { series: [{ series: 'velero_backup_storage_location_available{backup_storage_location="default"}', values: "0x30" }], at: "20m", labels: { backup_storage_location: "default" } },
-      silent: { series: [{ series: 'velero_backup_storage_location_available{backup_storage_location="default"}', values: "1x30" }], at: "20m" },
+      firing: { series: [{ series: bsl, values: "0x30" }], at: "20m", labels: { backup_location_name: "default" } },
+      silent: { series: [{ series: bsl, values: "1x30" }], at: "20m" },
     },
     VeleroBackupStale: {
       firing: { series: [{ series: veleroLast, values: "0x1700" }], at: "27h", labels: { schedule: "velero-daily-backup" } },
@@ -88,8 +119,8 @@ export function alertCases(apps: string, volsyncNs = "home"): Record<string, Ale
       never: { series: [], at: "15m", labels: {} },
     },
     VolsyncBackupFailed: {
-      firing: { series: [{ series: missed, values: "0x30 1x30 2x30" }], at: "90m", labels: { obj_namespace: volsyncNs, obj_name: "homeassistant-src" } },
-      silent: { series: [{ series: missed, values: "0x30 1x60" }], at: "90m" },
+      firing: { series: [{ series: opFailure("job_failed"), values: "0x30 1x30" }], at: "40m", labels: vsLabels },
+      silent: { series: [{ series: opFailure("job_failed"), values: "0x60" }], at: "40m" },
     },
     VolsyncBackupStale: {
       firing: { series: [{ series: vs("source", "homeassistant-src"), values: "1x1600" }], at: "26h", labels: { obj_namespace: volsyncNs, obj_name: "homeassistant-src" } },
@@ -101,8 +132,19 @@ export function alertCases(apps: string, volsyncNs = "home"): Record<string, Ale
       silent: { series: [{ series: vs("destination", "homeassistant-dst"), values: "1x30 0x60" }], at: "80m" },
     },
     VolsyncMoverJobFailed: {
-      firing: { series: mover(1), at: "10m", labels: { namespace: volsyncNs, job_name: "volsync-src-homeassistant-src" } },
-      silent: { series: mover(0), at: "10m" },
+      firing: { series: [{ series: retries, values: "0x30 1x30" }], at: "40m", labels: { ...vsLabels, role: "source" } },
+      silent: { series: [{ series: retries, values: "0x60" }, { series: opFailure("prerequisites_failed"), values: "0x30 1x30" }], at: "40m" },
+    },
+    VolsyncMoverJobFailedDeletedJob: {
+      firing: { series: [{ series: opFailure("BackoffLimitExceeded"), values: "0x30 1x30" }], at: "40m", labels: { ...vsLabels, role: "source" } },
+      silent: { series: [{ series: opFailure("BackoffLimitExceeded"), values: "1x60" }], at: "40m" },
+    },
+    VolsyncVerifyFailed: failedCases(VOLSYNC_NS, "volsync-verify"),
+    VolsyncVerifyStale: staleCases(VOLSYNC_NS, "volsync-verify", 26),
+    KopiaServerDown: {
+      firing: { series: kopiaUi(0), at: "20m", labels: { namespace: VOLSYNC_NS, deployment: "kopia-ui" } },
+      silent: { series: kopiaUi(1), at: "20m" },
+      never: { series: [], at: "15m", labels: { namespace: VOLSYNC_NS, deployment: "kopia-ui" } },
     },
   };
 }
@@ -113,3 +155,10 @@ export const CONTRACT_ALERTS = [
   "VeleroBackupStale", "PostgresBackupFailed", "PostgresBackupStale", "PostgresRestoreDrillFailed", "PostgresRestoreDrillStale",
   "RgwMirrorFailed", "RgwMirrorStale", "EtcdOffloadStale", "VolsyncBackupFailed", "VolsyncBackupStale", "VolsyncRestoreStuck", "VolsyncMoverJobFailed",
 ];
+/** Names added to contract 4 by issue #10 (README "Monitoring and alerts" lists them). */
+export const EXTENDED_ALERTS = ["VeleroBackupValidationFailed", "VolsyncVerifyFailed", "VolsyncVerifyStale", "KopiaServerDown"];
+/** Extra case sets tested against an alert of another name (key → alert). */
+export const CASE_ALIASES: Record<string, string> = {
+  MinioScrapeDownOneEndpointMissing: "MinioScrapeDown",
+  VolsyncMoverJobFailedDeletedJob: "VolsyncMoverJobFailed",
+};

@@ -8,7 +8,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { RecordedResource } from "../../../tools/pulumi-mocks";
 import { run, tempDir } from "../../support/proc";
-import { AlertCases, CONTRACT_ALERTS, Case, alertCases } from "./cases";
+import { AlertCases, CASE_ALIASES, CONTRACT_ALERTS, Case, EXTENDED_ALERTS, alertCases } from "./cases";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const runs = new Map<string, RecordedResource[]>();
@@ -44,10 +44,10 @@ function render(template: string, labels: Record<string, string>, value?: string
 
 /** One promtool test block for a case of an alert. */
 function testBlock(rule: Obj, c: Case): Obj {
-  const expected = c.labels === undefined ? [] : [{
-    exp_labels: { ...c.labels, severity: rule.labels.severity },
-    exp_annotations: { summary: render(rule.annotations.summary, c.labels, c.value), runbook_url: rule.annotations.runbook_url },
-  }];
+  const expected = c.labels === undefined ? [] : [c.labels, ...(c.more ?? [])].map((labels) => ({
+    exp_labels: { ...labels, severity: rule.labels.severity },
+    exp_annotations: { summary: render(rule.annotations.summary, labels, c.value), runbook_url: rule.annotations.runbook_url },
+  }));
   return { interval: "1m", input_series: c.series, alert_rule_test: [{ eval_time: c.at, alertname: rule.alert, exp_alerts: expected }] };
 }
 
@@ -79,19 +79,27 @@ describe.each(["homelab", "garage"])("stack %s rule files", (stack) => {
 describe("contract-4 alerts", () => {
   const all = () => [...rulesOf("homelab"), ...rulesOf("garage")];
   it("all exist across the two stacks (homelab has every path but Volsync, garage has Volsync)", () => {
-    expect([...new Set(all().map((r) => r.alert))].sort()).toEqual([...CONTRACT_ALERTS].sort());
+    expect([...new Set(all().map((r) => r.alert))].sort()).toEqual([...CONTRACT_ALERTS, ...EXTENDED_ALERTS].sort());
   });
 
-  const table = (stack: string, apps: string, names: string[]) => names.flatMap((name) => {
-    const cases: AlertCases = alertCases(apps)[name];
+  const table = (stack: string, apps: string, keys: string[]) => keys.flatMap((key) => {
+    const cases: AlertCases = alertCases(apps)[key];
+    const name = CASE_ALIASES[key] ?? key;
+    const tag = key === name ? "" : ` [${key}]`;
     return [
-      { stack, name, kind: "fires with its labels", c: cases.firing },
-      { stack, name, kind: "stays silent on healthy series", c: cases.silent },
-      ...(cases.never ? [{ stack, name, kind: "fires when the metric never existed", c: cases.never }] : []),
+      { stack, name, kind: `fires with its labels${tag}`, c: cases.firing },
+      { stack, name, kind: `stays silent on healthy series${tag}`, c: cases.silent },
+      ...(cases.never ? [{ stack, name, kind: `fires when the metric never existed${tag}`, c: cases.never }] : []),
     ];
   });
-  const homelab = CONTRACT_ALERTS.filter((a) => !a.startsWith("Volsync"));
-  const garage = CONTRACT_ALERTS.filter((a) => a.startsWith("Volsync"));
+  const volsyncOnly = (key: string) => /^(Volsync|Kopia)/.test(key);
+  const keys = Object.keys(alertCases("apps"));
+  const homelab = keys.filter((k) => !volsyncOnly(k));
+  const garage = keys.filter(volsyncOnly);
+
+  it("every alert has cases (and every case set names an alert)", () => {
+    expect([...new Set(keys.map((k) => CASE_ALIASES[k] ?? k))].sort()).toEqual([...CONTRACT_ALERTS, ...EXTENDED_ALERTS].sort());
+  });
 
   it.each([...table("homelab", "apps", homelab), ...table("garage", "home", garage)])("$name $kind ($stack)", ({ stack, name, c }) => {
     const files = ruleFiles(stack);

@@ -17,8 +17,8 @@ describe("garage stack", () => {
 
   it("applies its own retention and never expires the Volsync Kopia repository's current objects", () => {
     const ilm = Object.fromEntries(run.recorder.byType("minio:index/ilmPolicy:IlmPolicy").map((p) => [p.inputs.bucket as string, p.inputs.rules]));
-    expect(ilm["garage-backup-postgres"]).toEqual([{ id: "expire-after-retention", status: "Enabled", expiration: "21d", noncurrentVersionExpirationDays: 21 }]);
-    expect(ilm["garage-backup-volsync"]).toEqual([{ id: "expire-noncurrent-versions", status: "Enabled", noncurrentVersionExpirationDays: 21 }]);
+    expect(ilm["garage-backup-postgres"]).toEqual([{ id: "expire-after-retention", expiration: "21d", noncurrentVersionExpirationDays: 21 }]);
+    expect(ilm["garage-backup-volsync"]).toEqual([{ id: "expire-noncurrent-versions", noncurrentVersionExpirationDays: 21 }]);
   });
 
   it("talks TLS to an https hub and manages no Grafana", () => {

@@ -39,8 +39,8 @@ describe("MinIO hub in the homelab stack", () => {
   it("gives each bucket exactly one lifecycle policy: 14-day noncurrent expiry everywhere, current expiry on dated artifacts", () => {
     const ilm = Object.fromEntries(run.recorder.byType(T.ilm).map((p) => [p.inputs.bucket as string, p.inputs.rules]));
     expect(Object.keys(ilm).sort()).toEqual(["homelab-backup-etcd", "homelab-backup-postgres", "homelab-backup-rgw", "homelab-backup-velero"]);
-    const expireAll = [{ id: "expire-after-retention", status: "Enabled", expiration: "14d", noncurrentVersionExpirationDays: 14 }];
-    const noncurrentOnly = [{ id: "expire-noncurrent-versions", status: "Enabled", noncurrentVersionExpirationDays: 14 }];
+    const expireAll = [{ id: "expire-after-retention", expiration: "14d", noncurrentVersionExpirationDays: 14 }];
+    const noncurrentOnly = [{ id: "expire-noncurrent-versions", noncurrentVersionExpirationDays: 14 }];
     expect(ilm["homelab-backup-postgres"]).toEqual(expireAll);
     expect(ilm["homelab-backup-etcd"]).toEqual(expireAll);
     expect(ilm["homelab-backup-velero"]).toEqual(noncurrentOnly);

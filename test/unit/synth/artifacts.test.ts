@@ -4,7 +4,7 @@ import { RecordedResource, redactSecrets } from "../../../tools/pulumi-mocks";
 import { kubernetesObjectPath, renderArtifacts } from "../../../tools/synth/artifacts";
 import * as pulumi from "@pulumi/pulumi";
 
-const rec = (type: string, name: string, inputs: Record<string, unknown>): RecordedResource => ({ type, name, custom: true, dependsOn: [], inputs });
+const rec = (type: string, name: string, inputs: Record<string, unknown>): RecordedResource => ({ type, name, custom: true, read: false, dependsOn: [], inputs });
 const secret = (value: unknown) => ({ [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value });
 
 describe("artifact rendering", () => {

@@ -74,7 +74,7 @@ describe("npm run synth", () => {
       "warning: [runtime] etcdOffload node k3s-cp-1 still has the placeholder host key; pin the output of `ssh-keyscan -t ed25519 <host>` (the push will refuse the real host until then)",
     ]);
     expect(res.status).toBe(0);
-    expect(res.stdout).toContain("synth homelab: 71 resources -> out/homelab/");
+    expect(res.stdout).toContain("synth homelab: 73 resources -> out/homelab/");
     expect(res.stdout).toMatch(/^\s+4 {2}minio:index\/s3Bucket:S3Bucket$/m);
     expect(res.stdout).toMatch(/^\s+3 {2}kubernetes:batch\/v1:CronJob$/m);
     expect(res.stdout).toMatch(/^\s+2 {2}command:remote:Command$/m);
@@ -117,7 +117,7 @@ describe("npm run synth", () => {
       "resources.json",
     ]);
     const resources = JSON.parse(fs.readFileSync(path.join(dir, "out/homelab/resources.json"), "utf8"));
-    expect(resources).toHaveLength(71);
+    expect(resources).toHaveLength(73);
     for (const r of resources) expect(Object.keys(r).sort()).toEqual(["inputs", "name", "parent", "type"]);
     expect(resources.find((r: { name: string }) => r.name === "minio").inputs.minioPassword).toBe("[secret]");
   });

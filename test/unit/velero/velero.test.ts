@@ -3,7 +3,8 @@
  * the chart's documented values, the credentials file kept a secret, and the k3s hostPath caveat.
  */
 import { veleroChartValuesSchema } from "../../../components/velero/chart-values";
-import { bslRegion, hostPathWarnings, veleroCron } from "../../../components/velero/values";
+import { bslRegion, hostPathWarnings } from "../../../components/velero/values";
+import { offsetsOverYear, toUtc, veleroSchedule } from "../../../components/velero/schedule";
 import { RunResult, isSecretValue, revealSecrets } from "../../../tools/pulumi-mocks";
 import { runStack } from "../../support/program";
 
@@ -53,10 +54,10 @@ describe("Velero release in homelab", () => {
     expect(values().initContainers).toEqual([expect.objectContaining({ name: "velero-plugin-for-aws", image: "velero/velero-plugin-for-aws:v1.14.0" })]);
   });
 
-  it("schedules daily-backup at 03:00 São Paulo time with a 336h TTL", () => {
+  it("schedules daily-backup at 03:00 São Paulo time (06:00 UTC, no CRON_TZ: velero#9519) with a 336h TTL", () => {
     expect(values().schedules).toEqual({
       "daily-backup": expect.objectContaining({
-        schedule: "CRON_TZ=America/Sao_Paulo 0 3 * * *",
+        schedule: "0 6 * * *",
         template: expect.objectContaining({ ttl: "336h", storageLocation: "default", defaultVolumesToFsBackup: true }),
       }),
     });
@@ -101,7 +102,7 @@ describe("Velero builders", () => {
   it("keeps a region the hub operator configured, and reads cron in the stack's time zone", () => {
     expect(bslRegion("us-east-1")).toBe("minio");
     expect(bslRegion("eu-garage-1")).toBe("eu-garage-1");
-    expect(veleroCron("0 3 * * *", "UTC")).toBe("0 3 * * *");
+    expect(veleroSchedule("0 3 * * *", "UTC")).toEqual({ cron: "0 3 * * *" });
   });
 
   it("rejects a values key the chart does not document", () => {
@@ -126,5 +127,47 @@ describe("Velero in garage", () => {
       spy.mockRestore();
     }
     expect(seen.filter((w) => w.includes("hostPath"))).toEqual([expect.stringContaining("velero: home/mosquitto-data is on hostPath/local-path storage")]);
+  });
+});
+
+describe("Velero schedule in UTC (the official 1.18 image cannot resolve CRON_TZ zones, velero#9519)", () => {
+  const winter = new Date("2026-01-15T12:00:00Z");
+
+  it("knows from the zone data that São Paulo keeps -03:00 all year and Berlin does not", () => {
+    expect(offsetsOverYear("America/Sao_Paulo", winter)).toEqual([-180]);
+    expect(offsetsOverYear("Europe/Berlin", winter)).toEqual([60, 120]);
+    expect(offsetsOverYear("UTC", winter)).toEqual([0]);
+  });
+
+  it.each([
+    ["0 3 * * *", -180, "0 6 * * *"],
+    ["30 22 * * 0", -180, "30 1 * * 1"],
+    ["0 1 * * 1,6", 120, "0 23 * * 0,5"],
+    ["0 3 * * *", 330, "30 21 * * *"],
+    ["15 * * * *", 330, "45 * * * *"],
+    ["0 * * * *", -180, "0 * * * *"],
+    ["@daily", -180, "0 3 * * *"],
+    ["0 2,14 * * *", -180, "0 5,17 * * *"],
+  ])("%s at offset %i min is %s in UTC", (local, offset, utc) => {
+    expect(toUtc(local, offset)).toBe(utc);
+  });
+
+  it.each([
+    ["0 22,23 1 * *", -180, "runs land on two days with a day-of-month"],
+    ["0 0,23 * * 1", 60, "runs land on different days"],
+    ["0,45 3 * * *", 330, "minutes × hours is no longer a cross product"],
+    ["0 */2 * * *", -210, "stepped hours with a half-hour offset"],
+  ])("%s at offset %i min has no one-line UTC form (%s)", (local, offset) => {
+    expect(toUtc(local, offset)).toBeUndefined();
+  });
+
+  it("a fixed-offset zone converts silently; a DST zone converts at standard time with a warning; the rest keep CRON_TZ and warn", () => {
+    expect(veleroSchedule("0 3 * * *", "America/Sao_Paulo", winter)).toEqual({ cron: "0 6 * * *" });
+    const berlin = veleroSchedule("0 3 * * *", "Europe/Berlin", winter);
+    expect(berlin.cron).toBe("0 2 * * *");
+    expect(berlin.warning).toContain("runs an hour later by the wall clock while DST is in effect");
+    const kept = veleroSchedule("0 22,23 1 * *", "America/Sao_Paulo", winter);
+    expect(kept.cron).toBe("CRON_TZ=America/Sao_Paulo 0 22,23 1 * *");
+    expect(kept.warning).toContain("velero#9519");
   });
 });
