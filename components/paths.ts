@@ -68,6 +68,9 @@ export function rgwMirrorPath(ctx: PathContext): RgwMirror | undefined {
   }, k8sOpts(ctx));
 }
 
+/** Half the retention, in seconds: the token's refresh interval (see etcd-offload.sh). */
+export const tokenRefreshSeconds = (retentionDays: number): number => Math.floor((retentionDays * 86_400) / 2);
+
 export function etcdOffloadPath(ctx: PathContext): EtcdOffload | undefined {
   const { config, secrets } = ctx.loaded;
   if (!config.paths.etcdOffload || !config.etcdOffload || !secrets.sshPrivateKey) return undefined;
@@ -77,7 +80,8 @@ export function etcdOffloadPath(ctx: PathContext): EtcdOffload | undefined {
     sshPrivateKey: secrets.sshPrivateKey,
     hub: hubTarget(ctx, "etcdOffload"),
     writer: ctx.hub.writers.etcdOffload!,
-    settings,
+    // Re-upload the unchanged token at half the hub's expiry, so it is never expired away.
+    settings: { ...settings, tokenRefreshSeconds: tokenRefreshSeconds(config.retentionDays) },
   }, { providers: { command: ctx.providers.command } });
 }
 

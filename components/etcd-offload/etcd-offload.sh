@@ -8,14 +8,18 @@
 # <node>/<file>.sha256; record it. A corrupt snapshot is logged ("corrupt snapshot <file>"), not
 # uploaded, not recorded, and makes the run fail — the good ones still upload. A snapshot whose
 # .sha256 is already on the hub is recorded, never overwritten. The k3s server token (needed to
-# restore on a new host) is uploaded to <node>/server-token when it changes, unless UPLOAD_TOKEN=false.
+# restore on a new host, however old the snapshot) is uploaded to <node>/server-token unless
+# UPLOAD_TOKEN=false: when it changed, when the hub no longer has it (the bucket's lifecycle expires
+# current objects), and when the hub's copy is older than TOKEN_REFRESH_SECONDS — so set that below
+# the hub's expiry and the token never expires.
 #
 # Environment: BACKUP_S3_ENDPOINT BACKUP_S3_BUCKET [BACKUP_S3_REGION]; the keys either as
 # BACKUP_S3_ACCESS_KEY_ID/BACKUP_S3_SECRET_ACCESS_KEY or as files backup-s3-access-key-id /
 # backup-s3-secret-access-key in $CREDENTIALS_DIRECTORY (systemd LoadCredential=);
 # [SNAPSHOT_DIR=/var/lib/rancher/k3s/server/db/snapshots] [STATE_DIRECTORY=/var/lib/etcd-offload]
 # [NODE_NAME=$(hostname -s)] [MIN_AGE_SECONDS=120] [TOKEN_FILE=/var/lib/rancher/k3s/server/token]
-# [UPLOAD_TOKEN=true] [TEXTFILE_DIR] for node-exporter's textfile collector.
+# [UPLOAD_TOKEN=true] [TOKEN_REFRESH_SECONDS=604800] [TEXTFILE_DIR] for node-exporter's textfile
+# collector: etcd_offload.prom is written there mode 0644 (node-exporter runs as another user).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR/../lib source=backup-lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/backup-lib.sh"
@@ -26,7 +30,9 @@ STATE_DIRECTORY="${STATE_DIRECTORY%%:*}" # systemd may pass several, colon-separ
 MIN_AGE_SECONDS="${MIN_AGE_SECONDS:-120}"
 TOKEN_FILE="${TOKEN_FILE:-/var/lib/rancher/k3s/server/token}"
 UPLOAD_TOKEN="${UPLOAD_TOKEN:-true}"
+TOKEN_REFRESH_SECONDS="${TOKEN_REFRESH_SECONDS:-604800}"
 [[ "$MIN_AGE_SECONDS" =~ ^[0-9]+$ ]] || die "MIN_AGE_SECONDS must be a whole number of seconds, not '${MIN_AGE_SECONDS}'"
+[[ "$TOKEN_REFRESH_SECONDS" =~ ^[0-9]+$ ]] || die "TOKEN_REFRESH_SECONDS must be a whole number of seconds, not '${TOKEN_REFRESH_SECONDS}'"
 
 # Keys from systemd credentials when the environment does not carry them.
 if [[ -z "${BACKUP_S3_ACCESS_KEY_ID:-}" && -n "${CREDENTIALS_DIRECTORY:-}" && -r "${CREDENTIALS_DIRECTORY}/backup-s3-access-key-id" ]]; then
@@ -38,7 +44,7 @@ if [[ -z "${BACKUP_S3_SECRET_ACCESS_KEY:-}" && -n "${CREDENTIALS_DIRECTORY:-}" &
   export BACKUP_S3_SECRET_ACCESS_KEY
 fi
 hub_remote_from_env
-require_commands rclone sha256sum od head tail stat date
+require_commands rclone sha256sum od head tail stat date awk
 NODE_NAME="${NODE_NAME:-$(hostname -s)}"
 [[ -d "$SNAPSHOT_DIR" ]] || die "snapshot directory ${SNAPSHOT_DIR} does not exist"
 mkdir -p "${STATE_DIRECTORY}/uploaded"
@@ -112,11 +118,30 @@ while IFS= read -r -d '' path; do
   fi
 done < <(find "$SNAPSHOT_DIR" -maxdepth 1 -type f -printf '%T@ %p\0' | sort -zn | cut -zd' ' -f2-)
 
-# The server token, when it changed since the last upload (its content is never logged).
+# Why the server token must be uploaded now, or nothing (its content is never logged).
+token_upload_reason() {
+  local token_sha="$1" listing hub_epoch age
+  [[ "$(cat "${STATE_DIRECTORY}/server-token.sha256" 2>/dev/null || true)" == "$token_sha" ]] || {
+    echo "changed since the last upload"
+    return
+  }
+  # Upload time as the hub records it (rclone's own mtime metadata would be the file's mtime).
+  listing="$(rclone lsl --use-server-modtime "${HUB}/${NODE_NAME}/server-token" 2>/dev/null || true)"
+  if [[ -z "$listing" ]]; then
+    echo "missing on the hub"
+    return
+  fi
+  hub_epoch="$(date -d "$(awk 'NR == 1 { print $2, $3 }' <<<"$listing")" +%s)"
+  age=$(($(date +%s) - hub_epoch))
+  if ((age >= TOKEN_REFRESH_SECONDS)); then echo "hub copy is ${age}s old (TOKEN_REFRESH_SECONDS=${TOKEN_REFRESH_SECONDS})"; fi
+}
+
 if [[ "$UPLOAD_TOKEN" == true && -r "$TOKEN_FILE" ]]; then
   token_sha="$(sha256sum "$TOKEN_FILE" | cut -d' ' -f1)"
-  if [[ "$(cat "${STATE_DIRECTORY}/server-token.sha256" 2>/dev/null || true)" != "$token_sha" ]]; then
+  reason="$(token_upload_reason "$token_sha")"
+  if [[ -n "$reason" ]]; then
     if upload "$TOKEN_FILE" "${NODE_NAME}/server-token"; then
+      log "server token uploaded: ${reason}"
       printf '%s\n' "$token_sha" >"${STATE_DIRECTORY}/server-token.sha256"
     else
       log "upload of ${NODE_NAME}/server-token failed: $(last_line "$WORK/upload.err")"
@@ -135,6 +160,8 @@ if [[ -n "${TEXTFILE_DIR:-}" ]]; then
     echo "# TYPE etcd_offload_last_success_timestamp_seconds gauge"
     echo "etcd_offload_last_success_timestamp_seconds{node=\"${NODE_NAME}\"} $(date +%s)"
   } >"${TEXTFILE_DIR}/etcd_offload.prom.$$"
+  # node-exporter runs as another user (nobody): the metric must be world-readable whatever the umask.
+  chmod 0644 "${TEXTFILE_DIR}/etcd_offload.prom.$$"
   mv -f "${TEXTFILE_DIR}/etcd_offload.prom.$$" "${TEXTFILE_DIR}/etcd_offload.prom"
 fi
 log "offload OK ${summary}"

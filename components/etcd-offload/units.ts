@@ -31,12 +31,36 @@ export interface UnitArgs {
   uploadToken: boolean;
   /** k3s server token file. */
   tokenFile: string;
-  /** node-exporter textfile collector directory, if any (writable to the service). */
+  /**
+   * Seconds after which the token is uploaded again even though unchanged, so the hub's lifecycle
+   * (current objects expire after retentionDays) never removes it. Default: half the retention.
+   */
+  tokenRefreshSeconds: number;
+  /**
+   * node-exporter textfile collector directory, if any. The sandboxed script writes the metric in
+   * its state directory; a privileged ExecStartPost= publishes it there, mode 0644 (node-exporter
+   * runs as nobody), atomically. install.sh creates the directory.
+   */
   textfileDir?: string;
   /** OnCalendar= of the timer. */
   onCalendar: string;
   /** RandomizedDelaySec= of the timer. */
   randomizedDelay: string;
+}
+
+/** The service's state directory (StateDirectory=etcd-offload), as a unit specifier. */
+const STATE_DIR = "%S/etcd-offload";
+export const TEXTFILE = "etcd_offload.prom";
+
+/**
+ * `+`: runs with full privileges, outside the sandbox, only after the script succeeded. A dot-name
+ * temporary (node-exporter reads only *.prom) and a rename, so the collector never sees half a file.
+ */
+function publishTextfile(dir: string): string[] {
+  return [
+    `ExecStartPost=+/usr/bin/install -m 0644 -T ${STATE_DIR}/${TEXTFILE} ${dir}/.${TEXTFILE}.tmp`,
+    `ExecStartPost=+/usr/bin/mv -f ${dir}/.${TEXTFILE}.tmp ${dir}/${TEXTFILE}`,
+  ];
 }
 
 const lines = (xs: Array<string | false | undefined>): string => `${xs.filter((x): x is string => typeof x === "string").join("\n")}\n`;
@@ -66,7 +90,9 @@ export function offloadService(a: UnitArgs): string {
     `Environment=MIN_AGE_SECONDS=${a.minAgeSeconds}`,
     `Environment=UPLOAD_TOKEN=${a.uploadToken}`,
     `Environment=TOKEN_FILE=${a.tokenFile}`,
-    a.textfileDir && `Environment=TEXTFILE_DIR=${a.textfileDir}`,
+    `Environment=TOKEN_REFRESH_SECONDS=${a.tokenRefreshSeconds}`,
+    a.textfileDir && `Environment=TEXTFILE_DIR=${STATE_DIR}`,
+    ...(a.textfileDir ? publishTextfile(a.textfileDir) : []),
     `LoadCredential=${CREDENTIAL_FILES.accessKeyId}:${INSTALL.credentials}/${CREDENTIAL_FILES.accessKeyId}`,
     `LoadCredential=${CREDENTIAL_FILES.secretAccessKey}:${INSTALL.credentials}/${CREDENTIAL_FILES.secretAccessKey}`,
     "StateDirectory=etcd-offload",
@@ -82,7 +108,6 @@ export function offloadService(a: UnitArgs): string {
     "UMask=0077",
     "ProtectSystem=strict",
     `ReadOnlyPaths=${a.snapshotDir}`,
-    a.textfileDir && `ReadWritePaths=${a.textfileDir}`,
     "ProtectHome=yes",
     "PrivateTmp=yes",
     "PrivateDevices=yes",

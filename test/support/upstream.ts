@@ -19,7 +19,7 @@ export const terraformMinio = (): TfFixture => read<TfFixture>("terraform-provid
 /** Metrics this project or Prometheus itself makes (no upstream exporter): where each comes from. */
 export const OWN_METRICS: Record<string, MetricFact & { madeBy: string }> = {
   up: { type: "gauge", labels: [], madeBy: "Prometheus, one per scrape target" },
-  etcd_offload_last_success_timestamp_seconds: { type: "gauge", labels: [], madeBy: "components/etcd-offload/etcd-offload.sh (textfile)" },
+  etcd_offload_last_success_timestamp_seconds: { type: "gauge", labels: ["node"], madeBy: "components/etcd-offload/etcd-offload.sh (textfile)" },
 };
 
 /**

@@ -8,11 +8,11 @@ import * as path from "path";
 import { ETCD_SCRIPTS } from "../../../components/etcd-offload/scripts";
 import { startEtcd } from "../../support/etcd";
 import { tempDir } from "../../support/proc";
-import { listObjects, readObject } from "../../support/rclone";
+import { listObjects, rclone, readObject } from "../../support/rclone";
 import { startS3, S3Server } from "../../support/s3";
 import { hubEnv, runScript, stageScripts } from "../../support/scripts";
 
-const BUCKETS = ["e16", "e17", "e18", "e19"];
+const BUCKETS = ["e16", "e17", "e18", "e19", "e10"];
 let s3: S3Server;
 let scripts: string;
 const golden: Buffer[] = [];
@@ -143,6 +143,36 @@ describe("etcd-offload.sh", () => {
     const again = offload("e19", n, env, shim);
     expect(again.output).not.toContain("uploaded cp-1/server-token");
     expect(again.status).toBe(0);
+  });
+
+  it("#10: the server token comes back when the hub's lifecycle expired it, and is refreshed before it could expire", () => {
+    const n = node({ [snap(0)]: golden[0] });
+    expect(offload("e10", n).status).toBe(0);
+    const quiet = offload("e10", n);
+    expect(quiet.output).not.toContain("server token uploaded");
+    // What current-object expiry does on the hub: the key is gone from the listing.
+    expect(rclone(s3, ["deletefile", "s3:e10/cp-1/server-token"]).status).toBe(0);
+    expect(keysIn("e10")).not.toContain("cp-1/server-token");
+    const back = offload("e10", n);
+    expect(back.output).toContain("server token uploaded: missing on the hub");
+    expect(back.status).toBe(0);
+    expect(readObject(s3, "e10", "cp-1/server-token").toString("utf8")).toContain("Tok3n-Never-Logged-4471");
+    // An unchanged token older than TOKEN_REFRESH_SECONDS on the hub is uploaded again (a new current version).
+    const refreshed = offload("e10", n, { TOKEN_REFRESH_SECONDS: "0" });
+    expect(refreshed.output).toMatch(/server token uploaded: hub copy is \d+s old \(TOKEN_REFRESH_SECONDS=0\)/);
+    expect(refreshed.output).not.toContain("Tok3n-Never-Logged-4471");
+    expect(offload("e10", n, { TOKEN_REFRESH_SECONDS: "soon" }).output).toContain("TOKEN_REFRESH_SECONDS must be a whole number of seconds, not 'soon'");
+  });
+
+  it("#10: writes the textfile metric mode 0644 even under the unit's UMask=0077 (node-exporter runs as nobody)", () => {
+    const n = node({ [snap(0)]: golden[0] });
+    const previous = process.umask(0o077);
+    try {
+      expect(offload("e10", n).status).toBe(0);
+    } finally {
+      process.umask(previous);
+    }
+    expect(fs.statSync(path.join(n.textfile, "etcd_offload.prom")).mode & 0o777).toBe(0o644);
   });
 
   it("fails clearly without keys in the environment or the credentials directory", () => {

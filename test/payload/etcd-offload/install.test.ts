@@ -7,13 +7,13 @@ import * as path from "path";
 import { pushFiles } from "../../../components/etcd-offload";
 import { run, tempDir } from "../../support/proc";
 
-const settings = { snapshotDir: "/s", tokenFile: "/t", uploadToken: true, minAgeSeconds: 120, onCalendar: "hourly", randomizedDelay: "15min" };
+const settings = { snapshotDir: "/s", tokenFile: "/t", uploadToken: true, minAgeSeconds: 120, tokenRefreshSeconds: 604800, onCalendar: "hourly", randomizedDelay: "15min" };
 
-function stage(): { staging: string; dest: string; bin: string; calls: string } {
+function stage(extra: { textfileDir?: string } = {}): { staging: string; dest: string; bin: string; calls: string } {
   const root = tempDir("push");
   const staging = path.join(root, ".etcd-offload-staging");
   fs.mkdirSync(staging);
-  for (const [name, content] of Object.entries(pushFiles("homelab-backup-etcd", { hub: { endpoint: "http://10.10.10.209:9000", bucket: "b", region: "us-east-1" }, settings }))) {
+  for (const [name, content] of Object.entries(pushFiles("homelab-backup-etcd", { hub: { endpoint: "http://10.10.10.209:9000", bucket: "b", region: "us-east-1" }, settings: { ...settings, ...extra } }))) {
     fs.writeFileSync(path.join(staging, name), content);
   }
   const bin = path.join(root, "bin");
@@ -45,6 +45,17 @@ describe("install.sh / uninstall.sh on a node", () => {
     expect(fs.existsSync(path.join(s.dest, "usr/local/lib/etcd-offload"))).toBe(false);
     expect(fs.existsSync(path.join(s.dest, "etc/systemd/system/etcd-offload.service"))).toBe(false);
     expect(fs.readFileSync(s.calls, "utf8")).toContain("disable --now etcd-offload.timer\nstop etcd-offload.service\ndaemon-reload\n");
+  });
+
+  it("creates node-exporter's textfile directory (0755) when the unit publishes there, and nothing otherwise", () => {
+    const textfileDir = "/var/lib/node_exporter/textfile_collector";
+    const withDir = stage({ textfileDir });
+    const env = (s: { bin: string; dest: string }) => ({ PATH: `${s.bin}:${process.env.PATH}`, DESTDIR: s.dest });
+    expect(run("bash", [path.join(withDir.staging, "install.sh")], { env: env(withDir), input: "a\nb\n" }).status).toBe(0);
+    expect(fs.statSync(path.join(withDir.dest, textfileDir)).mode & 0o777).toBe(0o755);
+    const without = stage();
+    expect(run("bash", [path.join(without.staging, "install.sh")], { env: env(without), input: "a\nb\n" }).status).toBe(0);
+    expect(fs.existsSync(path.join(without.dest, "var/lib/node_exporter"))).toBe(false);
   });
 
   it("fails with a clear message when the node lacks rclone", () => {

@@ -9,6 +9,7 @@ import { bundleHash } from "../../../components/lib/scripts";
 import { placeholderHostKeys } from "../../../config/schema";
 import { RunResult, isSecretValue, revealSecrets } from "../../../tools/pulumi-mocks";
 import { runStack } from "../../support/program";
+import { resolveAssets } from "../../../tools/pulumi-mocks";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 let run: RunResult;
@@ -17,7 +18,7 @@ beforeAll(async () => {
 });
 const settings = {
   snapshotDir: "/var/lib/rancher/k3s/server/db/snapshots", tokenFile: "/var/lib/rancher/k3s/server/token", uploadToken: true,
-  minAgeSeconds: 120, textfileDir: "/var/lib/node_exporter/textfile_collector", onCalendar: "hourly", randomizedDelay: "15min",
+  minAgeSeconds: 120, tokenRefreshSeconds: 604800, textfileDir: "/var/lib/node_exporter/textfile_collector", onCalendar: "hourly", randomizedDelay: "15min",
 };
 const hub = { endpoint: "http://10.10.10.209:9000", bucket: "homelab-backup-etcd", region: "us-east-1" };
 
@@ -57,6 +58,12 @@ describe("etcd offload push", () => {
   it("pushes the same units to every node (the script names the node by hostname)", () => {
     const units = pushFiles("b", { hub, settings });
     expect(units["etcd-offload.service"]).not.toContain("NODE_NAME");
+  });
+
+  it("#10: refreshes the server token at half the 14-day retention, so the hub's expiry never removes it", async () => {
+    const service = run.recorder.byType("command:remote:CopyToRemote").map((r) => r.inputs as Obj)
+      .find((c) => String(c.remotePath).endsWith("etcd-offload.service"));
+    expect(JSON.stringify(await resolveAssets(service?.source))).toContain("Environment=TOKEN_REFRESH_SECONDS=604800");
   });
 
   it("flags placeholder host keys", () => {

@@ -12,11 +12,13 @@ import { checkUnits } from "../../support/systemd";
 const args: UnitArgs = {
   hub: { endpoint: "http://10.10.10.209:9000", bucket: "homelab-backup-etcd", region: "us-east-1" },
   snapshotDir: "/var/lib/rancher/k3s/server/db/snapshots", minAgeSeconds: 120, uploadToken: true,
-  tokenFile: "/var/lib/rancher/k3s/server/token", textfileDir: "/var/lib/node_exporter/textfile_collector",
+  tokenFile: "/var/lib/rancher/k3s/server/token", tokenRefreshSeconds: 604800, textfileDir: "/var/lib/node_exporter/textfile_collector",
   onCalendar: "hourly", randomizedDelay: "15min",
 };
 const script = fs.readFileSync(ETCD_OFFLOAD_SCRIPT, "utf8");
-const check = (service: string, timer = offloadTimer(args)) => checkUnits({ [SERVICE]: service, [TIMER]: timer }, { [INSTALL.script]: script }, SERVICE);
+// ExecStartPost= commands must exist in the scratch root for verify.
+const tools = { "/usr/bin/install": "#!/bin/sh\n", "/usr/bin/mv": "#!/bin/sh\n" };
+const check = (service: string, timer = offloadTimer(args)) => checkUnits({ [SERVICE]: service, [TIMER]: timer }, { [INSTALL.script]: script, ...tools }, SERVICE);
 
 describe("etcd-offload units", () => {
   it("verify cleanly (no stderr at all) and score an exposure of at most 2.5", () => {
@@ -39,6 +41,23 @@ describe("etcd-offload units", () => {
     expect(unit).not.toMatch(/ACCESS_KEY|SECRET/);
     expect(unit).toMatch(/^ExecStart=\/usr\/local\/lib\/etcd-offload\/etcd-offload.sh$/m);
     expect(unit).toContain("IPAddressAllow=localhost 10.10.10.209");
+  });
+
+  it("publish the textfile metric readable by node-exporter's user: the sandboxed script writes it in its state dir, a privileged ExecStartPost= installs it 0644 atomically", () => {
+    const unit = offloadService(args);
+    const dir = args.textfileDir;
+    expect(unit).toMatch(/^Environment=TEXTFILE_DIR=%S\/etcd-offload$/m);
+    expect(unit.split("\n").filter((l) => l.startsWith("ExecStartPost="))).toEqual([
+      `ExecStartPost=+/usr/bin/install -m 0644 -T %S/etcd-offload/etcd_offload.prom ${dir}/.etcd_offload.prom.tmp`,
+      `ExecStartPost=+/usr/bin/mv -f ${dir}/.etcd_offload.prom.tmp ${dir}/etcd_offload.prom`,
+    ]);
+    // The sandbox gets no write access to the collector's directory (nor needs it).
+    expect(unit).not.toContain("ReadWritePaths");
+    expect(offloadService({ ...args, textfileDir: undefined })).not.toMatch(/TEXTFILE_DIR|ExecStartPost/);
+  });
+
+  it("re-upload the unchanged server token at the configured interval (below the hub's expiry)", () => {
+    expect(offloadService(args)).toMatch(/^Environment=TOKEN_REFRESH_SECONDS=604800$/m);
   });
 
   it("time hourly with a randomized delay and catch up after downtime", () => {
