@@ -4,14 +4,20 @@
  */
 import { z } from "zod";
 import { dnsLabelSchema, dnsSubdomainSchema, endpointSchema } from "./validators";
+import { calendarSchema, timespanSchema } from "./systemd";
 
-/** An SSH host public key as `ssh-keyscan` prints it without the host: "<type> <base64>". */
+const HOST_KEY = /^(?:(\S+) )?((?:ssh-ed25519|ecdsa-sha2-nistp(?:256|384|521)|ssh-rsa) [A-Za-z0-9+/]+={0,2})$/;
+
+/**
+ * A pinned host key, as `ssh-keyscan -t ed25519 <host>` prints it (`<host> ssh-ed25519 AAAA…`) or
+ * without the host (`ssh-ed25519 AAAA…`). The output is `<type> <base64>`: what @pulumi/command's
+ * `connection.hostKey` parses (an authorized-keys line, which has no host field).
+ */
 export const sshHostKeySchema = z
   .string()
-  .regex(
-    /^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/]+={0,2}$/,
-    "must be a pinned host key as `ssh-keyscan -t ed25519 <host>` prints it, e.g. \"ssh-ed25519 AAAAC3…\"",
-  );
+  .transform((v) => v.trim())
+  .refine((v) => HOST_KEY.test(v), "must be a pinned host key as `ssh-keyscan -t ed25519 <host>` prints it, e.g. \"10.10.10.201 ssh-ed25519 AAAAC3…\"")
+  .transform((v) => HOST_KEY.exec(v)?.[2] ?? v);
 
 export const etcdNodeSchema = z.strictObject({
   /** Node name, the key prefix of its snapshots on the hub. */
@@ -37,8 +43,8 @@ export const etcdOffloadSchema = z.strictObject({
   /** node-exporter textfile collector directory for etcd_offload_last_success_timestamp_seconds. */
   textfileDir: z.string().startsWith("/", "must be an absolute path").optional(),
   /** Timer OnCalendar= and RandomizedDelaySec=. */
-  onCalendar: z.string().min(1).default("hourly"),
-  randomizedDelay: z.string().regex(/^\d+(s|min|h)?$/, "must be a systemd time span such as 15min").default("15min"),
+  onCalendar: calendarSchema.default("hourly"),
+  randomizedDelay: timespanSchema.default("15min"),
 });
 
 export const rgwMirrorSchema = z.strictObject({

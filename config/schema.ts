@@ -7,6 +7,7 @@ import { z } from "zod";
 import { BACKUP_PATHS, PATH_KEYS, PathKey, bucketName } from "../components/lib/backup-paths";
 import { monitoringSchema, veleroSchema, volsyncSchema } from "./cluster-schema";
 import { etcdOffloadSchema, rgwMirrorSchema } from "./paths-schema";
+import { namespaceProblems } from "./namespaces";
 import {
   bucketNameSchema,
   cronProblem,
@@ -280,6 +281,7 @@ function crossFieldProblems(values: RawValues): string[] {
     }
   }
   problems.push(...volsyncProblems(values, enabled), ...veleroVersionProblems(values));
+  problems.push(...namespaceProblems(values.namespaces, enabled));
   // The hub's scrape target is an Endpoints object, which takes an IP address only.
   const host = typeof hub.endpoint === "string" && URL.canParse(hub.endpoint) ? new URL(hub.endpoint).hostname : undefined;
   const monitoring = isRecord(values.monitoring) ? values.monitoring : {};

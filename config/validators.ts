@@ -27,6 +27,42 @@ export function cronProblem(expr: string): string | undefined {
   } catch (err) {
     return `"${expr}" is not a valid cron expression: ${(err as Error).message}`;
   }
+  // cron-parser accepts more than Kubernetes: the CronJob controller parses with robfig/cron v3.
+  const fieldProblem = fields.map((f, i) => robfigFieldProblem(f, ROBFIG_FIELDS[i])).find((p) => p !== undefined);
+  return fieldProblem && `"${expr}": ${fieldProblem}`;
+}
+
+interface CronField { name: string; min: number; max: number; names?: string[] }
+/** robfig/cron v3's standard parser bounds (github.com/robfig/cron/v3 parser.go): day-of-week is 0-6. */
+const ROBFIG_FIELDS: CronField[] = [
+  { name: "minute", min: 0, max: 59 },
+  { name: "hour", min: 0, max: 23 },
+  { name: "day-of-month", min: 1, max: 31 },
+  { name: "month", min: 1, max: 12, names: ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"] },
+  { name: "day-of-week", min: 0, max: 6, names: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] },
+];
+
+/** Why one field is not what robfig/cron v3 (hence Kubernetes) accepts: `*`, `?`, n, a-b, each with /step, in comma lists. */
+export function robfigFieldProblem(field: string, f: CronField): string | undefined {
+  for (const item of field.split(",")) {
+    const m = /^(\*|\?|[^-/]+)(?:-([^-/]+))?(?:\/(\d+))?$/.exec(item);
+    if (!m) return `${f.name} "${item}" is not cron syntax Kubernetes accepts (no L, W or #)`;
+    if (m[3] !== undefined && Number(m[3]) === 0) return `${f.name} "${item}" has a step of 0`;
+    if (m[1] === "*" || m[1] === "?") {
+      if (m[2] !== undefined) return `${f.name} "${item}" is not cron syntax Kubernetes accepts`;
+      continue;
+    }
+    const value = (v: string): number | undefined => {
+      if (/^\d+$/.test(v)) return Number(v);
+      const i = f.names?.indexOf(v.toLowerCase()) ?? -1;
+      return i >= 0 ? i + f.min : undefined;
+    };
+    const lo = value(m[1]);
+    const hi = m[2] === undefined ? lo : value(m[2]);
+    if (lo === undefined || hi === undefined) return `${f.name} "${item}" is not cron syntax Kubernetes accepts (no L, W or #)`;
+    if (lo < f.min || hi > f.max) return `${f.name} "${item}" is out of range ${f.min}-${f.max}${f.name === "day-of-week" ? " (Sunday is 0, not 7)" : ""}`;
+    if (lo > hi) return `${f.name} "${item}" starts after it ends`;
+  }
   return undefined;
 }
 

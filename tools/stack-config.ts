@@ -41,12 +41,30 @@ export function placeholderSecret(key: string): string {
   return `placeholder-${key}`;
 }
 
+/** A stack or project file that is not valid YAML: one `<file>: line N: <reason>` problem. */
+export class StackFileError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(problems.join("\n"));
+  }
+}
+
+/** Parses a YAML file; the first syntax error becomes a one-line problem naming the file and line. */
+export function readYamlFile(file: string): unknown {
+  const doc = YAML.parseDocument(fs.readFileSync(file, "utf8"));
+  const [first] = doc.errors;
+  if (first) {
+    const reason = first.message.split("\n")[0].replace(/ at line \d+, column \d+:$/, "");
+    throw new StackFileError([`${path.basename(file)}: line ${first.linePos?.[0].line ?? "?"}: ${reason}`]);
+  }
+  return doc.toJS();
+}
+
 export function readStackConfig(root: string, stack: string): StackConfigFiles {
-  const project = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as Record<string, unknown>;
+  const project = readYamlFile(path.join(root, "Pulumi.yaml")) as Record<string, unknown>;
   const name = String(project.name);
   const stackFile = path.join(root, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(stackFile)) throw new Error(`no stack file ${path.basename(stackFile)} in ${root}`);
-  const stackDoc = (YAML.parse(fs.readFileSync(stackFile, "utf8")) ?? {}) as Record<string, unknown>;
+  const stackDoc = (readYamlFile(stackFile) ?? {}) as Record<string, unknown>;
 
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { RecordedResource, redactSecrets, resolveAssets, runProgram } from "./pulumi-mocks";
-import { readStackConfig } from "./stack-config";
+import { StackFileError, readStackConfig } from "./stack-config";
 import { ARTIFACT_KINDS, renderArtifacts } from "./synth/artifacts";
 
 export interface SynthResult {
@@ -24,7 +24,13 @@ export class SynthConfigError extends Error {
 
 /** Runs the program for `stack` and writes out/<stack>/ below `root`. */
 export async function synth(root: string, stack: string): Promise<SynthResult> {
-  const files = readStackConfig(root, stack);
+  let files;
+  try {
+    files = readStackConfig(root, stack);
+  } catch (err) {
+    if (err instanceof StackFileError) throw new SynthConfigError(err.problems);
+    throw err;
+  }
   let run;
   try {
     run = await runProgram({

@@ -82,7 +82,7 @@ describe("parseConfig", () => {
       "config error: etcdOffload.nodes[0].hostKey: is required",
     ]),
     row("a malformed host key", with_((v) => (v.etcdOffload.nodes[0].hostKey = "AAAAC3Nza")), [
-      'config error: etcdOffload.nodes[0].hostKey: must be a pinned host key as `ssh-keyscan -t ed25519 <host>` prints it, e.g. "ssh-ed25519 AAAAC3…"',
+      'config error: etcdOffload.nodes[0].hostKey: must be a pinned host key as `ssh-keyscan -t ed25519 <host>` prints it, e.g. "10.10.10.201 ssh-ed25519 AAAAC3…"',
     ]),
     row("the same etcd node twice", with_((v) => v.etcdOffload.nodes.push({ ...v.etcdOffload.nodes[0] })), [
       'config error: etcdOffload.nodes[1].name: "cp-1" is listed twice',
@@ -147,11 +147,39 @@ describe("parseConfig", () => {
     row("a malformed hostPath volume", with_((v) => (v.velero = { hostPathVolumes: ["mosquitto"] })), [
       "config error: velero.hostPathVolumes[0]: must be <namespace>/<pvc>",
     ]),
+    row("a day-of-week 7, which cron-parser takes but Kubernetes (robfig/cron v3) refuses", with_((v) => (v.schedules.rgwMirror = "0 4 * * 7")), [
+      'config error: schedules.rgwMirror: "0 4 * * 7": day-of-week "7" is out of range 0-6 (Sunday is 0, not 7)',
+    ]),
+    row("a last-day-of-month L", with_((v) => (v.schedules.postgresRestoreDrill = "0 3 L * *")), [
+      'config error: schedules.postgresRestoreDrill: "0 3 L * *": day-of-month "L" is not cron syntax Kubernetes accepts (no L, W or #)',
+    ]),
+    row("an nth-weekday #", with_((v) => (v.schedules.postgresRestoreDrill = "0 3 * * 0#1")), [
+      'config error: schedules.postgresRestoreDrill: "0 3 * * 0#1": day-of-week "0#1" is not cron syntax Kubernetes accepts (no L, W or #)',
+    ]),
+    row("an OnCalendar systemd refuses", with_((v) => (v.etcdOffload.onCalendar = "0 * * * *")), [
+      'config error: etcdOffload.onCalendar: "0 * * * *" is not a systemd calendar event (e.g. hourly, *:00, Mon..Fri 02:30, *-*-* 04:00:00 UTC)',
+    ]),
+    row("a RandomizedDelaySec systemd refuses", with_((v) => (v.etcdOffload.randomizedDelay = "a quarter hour")), [
+      'config error: etcdOffload.randomizedDelay: "a quarter hour" is not a systemd time span (e.g. 15min, 1h 30min, 90s)',
+    ]),
+    row("velero sharing the apps namespace (destroy would delete it)", with_((v) => (v.namespaces = { velero: "apps" })), [
+      'config error: namespaces.velero: "apps" is also namespaces.apps; the program creates and owns namespaces.velero, so pulumi destroy would delete it with everything in it — give it a namespace of its own',
+    ]),
     row("a bad selector label", with_((v) => (v.monitoring = { selectorLabels: { release: "not ok!" } })), [
       "config error: monitoring.selectorLabels.release: must be a Kubernetes label value",
     ]),
     ])("rejects $name with one exact line", ({ values, expected, secrets }) => {
     expect(problems(values, secrets)).toEqual(expected);
+  });
+
+  it("accepts `ssh-keyscan -t ed25519 <host>` output as is and keeps the key for @pulumi/command's hostKey", () => {
+    const key = `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${"C".repeat(43)}`;
+    const config = parseConfig(with_((v) => (v.etcdOffload.nodes[0].hostKey = `10.10.10.201 ${key}\n`)), baseSecrets);
+    expect(config.etcdOffload?.nodes[0].hostKey).toBe(key);
+  });
+
+  it("allows velero's own namespace when the velero path is off (nothing is created there)", () => {
+    expect(problems(with_((v) => { v.namespaces = { velero: "apps" }; v.paths = { ...v.paths, velero: false }; }))).toEqual([]);
   });
 
   it("reports every problem at once, one line each", () => {

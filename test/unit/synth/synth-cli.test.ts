@@ -50,6 +50,8 @@ describe("npm run synth", () => {
         "    volsync: \"0 * * * *\"",
         "",
       ].join("\n"),
+      // A tab where YAML wants spaces, on line 3.
+      "Pulumi.badyaml.yaml": "config:\n  homelab-backups:hub:\n\tendpoint: http://10.0.0.1:9000\n",
       "Pulumi.leaky.yaml": [
         "config:",
         "  homelab-backups:hub:",
@@ -159,6 +161,13 @@ describe("npm run synth", () => {
       "config error: etcdOffload: is required when paths.etcdOffload is on",
     ]);
     expect(fs.existsSync(path.join(dir, "out/broken"))).toBe(false);
+  });
+
+  it("reports a YAML syntax error as one config error line naming the file and line, exit 1, nothing written", () => {
+    const res = synthIn(dir, "badyaml");
+    expect(res.status).toBe(1);
+    expect(res.stderr.trim()).toBe("config error: Pulumi.badyaml.yaml: line 3: Tabs are not allowed as indentation");
+    expect(fs.existsSync(path.join(dir, "out/badyaml"))).toBe(false);
   });
 
   it("names a missing stack file instead of failing obscurely", () => {
