@@ -2,6 +2,7 @@
  * Wires each enabled backup path's component from validated config, the hub and the providers.
  * One small function per path, so the composition root stays a list of calls.
  */
+import { isIP } from "net";
 import * as pulumi from "@pulumi/pulumi";
 import { LoadedConfig } from "../config/load";
 import { PathKey } from "./lib/backup-paths";
@@ -35,7 +36,7 @@ export interface PathContext {
 }
 
 const hubTarget = ({ loaded: { config }, hub }: PathContext, key: PathKey): HubTarget => ({
-  endpoint: config.hub.endpoint, region: config.hub.region, bucket: hub.buckets[key]!,
+  endpoint: config.hub.endpoint, region: config.hub.region, bucket: hub.buckets[key]!, caBundle: config.hub.caBundle,
 });
 const k8sOpts = (ctx: PathContext): pulumi.ComponentResourceOptions => ({ providers: { kubernetes: ctx.providers.kubernetes } });
 
@@ -143,7 +144,10 @@ export function observability(ctx: PathContext): void {
     namespace: config.namespaces.monitoring,
     selectorLabels: config.monitoring.selectorLabels,
     runbookBaseUrl: config.monitoring.runbookBaseUrl,
-    hub: { address: config.monitoring.hubAddress ?? hub.hostname, port: Number(hub.port || (scheme === "https" ? 443 : 80)), scheme, tlsVerify: config.hub.tlsVerify },
+    hub: {
+      address: config.monitoring.hubAddress ?? hub.hostname, port: Number(hub.port || (scheme === "https" ? 443 : 80)), scheme, tlsVerify: config.hub.tlsVerify,
+      serverName: scheme === "https" && isIP(hub.hostname) === 0 ? hub.hostname : undefined, caBundle: config.hub.caBundle,
+    },
     bearerTokenSecret: config.monitoring.minioBearerTokenSecret,
     volsyncNamespace: config.paths.volsync ? config.namespaces.volsync : undefined,
     groups,

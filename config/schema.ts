@@ -21,6 +21,7 @@ import {
   quantitySchema,
   semverSchema,
   timeZoneSchema,
+  pemBundleSchema,
 } from "./validators";
 
 const pathFlags = z.strictObject(
@@ -49,6 +50,8 @@ export const hubSchema = z.strictObject({
     .default(PATH_KEYS.filter((k) => BACKUP_PATHS[k].expireCurrentByDefault)),
   /** Verify TLS (https endpoints only). Default true. */
   tlsVerify: z.boolean().default(true),
+  /** PEM CA bundle that signed the hub's certificate (https with a private CA). Default: system roots. */
+  caBundle: pemBundleSchema.optional(),
 });
 
 export const postgresSchema = z.strictObject({
@@ -282,6 +285,13 @@ function crossFieldProblems(values: RawValues): string[] {
   }
   problems.push(...volsyncProblems(values, enabled), ...veleroVersionProblems(values));
   problems.push(...namespaceProblems(values.namespaces, enabled));
+  if (hub.caBundle !== undefined && typeof hub.endpoint === "string" && !hub.endpoint.startsWith("https:")) {
+    problems.push("hub.caBundle: is set but hub.endpoint is not https; a CA bundle only applies to TLS");
+  }
+  const volsyncS3 = !(isRecord(values.volsync) && values.volsync.repository === "filesystem");
+  if (hub.caBundle !== undefined && enabled.includes("volsync") && volsyncS3) {
+    problems.push("hub.caBundle: is not yet passed to Volsync's Kopia movers (customCA) or the volsync-verify job; with paths.volsync on, use volsync.repository filesystem or a hub certificate the system roots trust");
+  }
   // The hub's scrape target is an Endpoints object, which takes an IP address only.
   const host = typeof hub.endpoint === "string" && URL.canParse(hub.endpoint) ? new URL(hub.endpoint).hostname : undefined;
   const monitoring = isRecord(values.monitoring) ? values.monitoring : {};

@@ -150,6 +150,11 @@ export const bucketNameSchema = z.string().superRefine((value, ctx) => {
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
+/** One or more PEM certificates (a CA bundle). */
+export const pemBundleSchema = z
+  .string()
+  .regex(/^\s*(-----BEGIN CERTIFICATE-----\s+[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----\s*)+$/, "must be PEM certificates (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----)");
+
 /** A semantic version without a leading "v" (chart and application versions). */
 export const semverSchema = z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, "must be a version like 1.2.3");
 

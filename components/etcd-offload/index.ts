@@ -13,6 +13,7 @@ import * as path from "path";
 import { BACKUP_LIB, bundleHash } from "../lib/scripts";
 import { ETCD_OFFLOAD_SCRIPT } from "./scripts";
 import { INSTALL, SERVICE, TIMER, UnitArgs, offloadService, offloadTimer } from "./units";
+import { HUB_CA_FILE } from "../lib/kubernetes";
 
 /** Staging directory in the SSH user's home. */
 export const STAGING = ".etcd-offload-staging";
@@ -37,7 +38,7 @@ export interface EtcdOffloadArgs {
   /** SSH private key of the nodes' user (a Pulumi secret). */
   sshPrivateKey: pulumi.Input<string>;
   /** Hub endpoint, the etcd bucket and region. */
-  hub: { endpoint: string; bucket: pulumi.Input<string>; region: string };
+  hub: { endpoint: string; bucket: pulumi.Input<string>; region: string; caBundle?: string };
   /** The etcd-offload writer's credentials (secrets). */
   writer: { accessKeyId: pulumi.Input<string>; secretAccessKey: pulumi.Input<string> };
   /** Unit settings shared by all nodes (see config etcdOffload.*). */
@@ -56,6 +57,8 @@ export function pushFiles(bucket: string, args: Pick<EtcdOffloadArgs, "hub" | "s
     "uninstall.sh": read(path.join(__dirname, "uninstall.sh")),
     [SERVICE]: offloadService(unit),
     [TIMER]: offloadTimer(unit),
+    // install.sh installs it to INSTALL.hubCa when pushed.
+    ...(args.hub.caBundle ? { [HUB_CA_FILE]: args.hub.caBundle } : {}),
   };
 }
 

@@ -27,6 +27,12 @@ umask 077
 printf '%s' "$key_id" >"${root}/etc/etcd-offload/credentials/backup-s3-access-key-id"
 printf '%s' "$secret" >"${root}/etc/etcd-offload/credentials/backup-s3-secret-access-key"
 install -m 0644 "${staging}/etcd-offload.service" "${staging}/etcd-offload.timer" "${root}/etc/systemd/system/"
+# The hub's private CA (hub.caBundle), when pushed; public, so world-readable like any trust anchor.
+if [[ -f "${staging}/hub-ca.crt" ]]; then
+  install -m 0644 "${staging}/hub-ca.crt" "${root}/etc/etcd-offload/hub-ca.crt"
+else
+  rm -f "${root}/etc/etcd-offload/hub-ca.crt"
+fi
 # node-exporter's textfile directory, when the unit publishes there (ExecStartPost=): it must exist,
 # readable by node-exporter's user, or the unit fails after a good run.
 textfile_dir="$(sed -n 's|^ExecStartPost=+/usr/bin/mv -f \(.*\)/[^/]*\.tmp .*$|\1|p' "${staging}/etcd-offload.service")"

@@ -13,6 +13,8 @@ export const INSTALL = {
   dir: "/usr/local/lib/etcd-offload",
   script: "/usr/local/lib/etcd-offload/etcd-offload.sh",
   credentials: "/etc/etcd-offload/credentials",
+  /** The hub's private CA, when hub.caBundle is set (install.sh puts it here, 0644). */
+  hubCa: "/etc/etcd-offload/hub-ca.crt",
   unitDir: "/etc/systemd/system",
 } as const;
 
@@ -22,7 +24,7 @@ export const CREDENTIAL_FILES = { accessKeyId: "backup-s3-access-key-id", secret
 
 /** Node-independent: the script names the node (its key prefix) by `hostname -s`, like k3s does. */
 export interface UnitArgs {
-  hub: { endpoint: string; bucket: string; region: string };
+  hub: { endpoint: string; bucket: string; region: string; caBundle?: string };
   /** k3s snapshot directory (read-only to the service). */
   snapshotDir: string;
   /** Seconds a snapshot must be untouched before upload. */
@@ -86,6 +88,7 @@ export function offloadService(a: UnitArgs): string {
     `Environment=BACKUP_S3_ENDPOINT=${a.hub.endpoint}`,
     `Environment=BACKUP_S3_BUCKET=${a.hub.bucket}`,
     `Environment=BACKUP_S3_REGION=${a.hub.region}`,
+    a.hub.caBundle && `Environment=BACKUP_S3_CA_FILE=${INSTALL.hubCa}`,
     `Environment=SNAPSHOT_DIR=${a.snapshotDir}`,
     `Environment=MIN_AGE_SECONDS=${a.minAgeSeconds}`,
     `Environment=UPLOAD_TOKEN=${a.uploadToken}`,

@@ -20,7 +20,16 @@ die() {
 make_work_dir() {
   WORK="$(mktemp -d "${1:-${TMPDIR:-/tmp}}/$(basename "$0" .sh).XXXXXX")"
   trap _on_exit EXIT
+  # A hub behind a private CA: rclone 1.60's --ca-cert takes one file and replaces the system
+  # roots, so it gets the system bundle (other endpoints, e.g. an RGW source) plus the hub's CA.
+  if [[ -n "${BACKUP_S3_CA_FILE:-}" ]]; then
+    cat ${SYSTEM_CA_BUNDLE:+"$SYSTEM_CA_BUNDLE"} "$BACKUP_S3_CA_FILE" >"$WORK/ca.pem"
+    export RCLONE_CA_CERT="$WORK/ca.pem"
+  fi
 }
+# The distribution's trust store (Debian/Ubuntu path); override for tests or other distributions.
+SYSTEM_CA_BUNDLE="${SYSTEM_CA_BUNDLE-/etc/ssl/certs/ca-certificates.crt}"
+[[ -r "$SYSTEM_CA_BUNDLE" ]] || SYSTEM_CA_BUNDLE=""
 _on_exit() {
   local rc=$?
   jobs -p | xargs -r kill 2>/dev/null || true
@@ -61,6 +70,9 @@ hub_remote_from_env() {
   : "${BACKUP_S3_BUCKET:?BACKUP_S3_BUCKET is required}"
   : "${BACKUP_S3_ACCESS_KEY_ID:?BACKUP_S3_ACCESS_KEY_ID is required}"
   : "${BACKUP_S3_SECRET_ACCESS_KEY:?BACKUP_S3_SECRET_ACCESS_KEY is required}"
+  if [[ -n "${BACKUP_S3_CA_FILE:-}" && ! -r "$BACKUP_S3_CA_FILE" ]]; then
+    die "BACKUP_S3_CA_FILE ${BACKUP_S3_CA_FILE} is not readable"
+  fi
   s3_remote hub Minio "$BACKUP_S3_ENDPOINT" "${BACKUP_S3_REGION:-us-east-1}" "$BACKUP_S3_ACCESS_KEY_ID" "$BACKUP_S3_SECRET_ACCESS_KEY"
   export RCLONE_S3_NO_CHECK_BUCKET=true
   export RCLONE_CONTIMEOUT="${RCLONE_CONTIMEOUT:-10s}"

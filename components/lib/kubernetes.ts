@@ -5,7 +5,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ScriptBundle } from "./scripts";
+import { ScriptBundle, withFile } from "./scripts";
 
 import Input = k8s.types.input.core.v1;
 
@@ -116,6 +116,19 @@ export interface HubTarget {
   endpoint: string;
   bucket: pulumi.Input<string>;
   region: string;
+  /** PEM CA bundle of a hub behind a private CA (hub.caBundle). Default: the image's system roots. */
+  caBundle?: string;
+}
+
+/**
+ * A private hub CA travels in the scripts ConfigMap (mounted at /scripts) as this file, and the
+ * scripts find it through BACKUP_S3_CA_FILE. A CA certificate is public: no Secret needed.
+ */
+export const HUB_CA_FILE = "hub-ca.crt";
+
+/** The scripts bundle, plus the hub's CA when it has one. */
+export function withHubCa(bundle: ScriptBundle, hub: HubTarget): ScriptBundle {
+  return hub.caBundle ? withFile(bundle, HUB_CA_FILE, hub.caBundle) : bundle;
 }
 
 /** Secret keys of the hub credentials Secret (also the script variable names). */
@@ -148,6 +161,7 @@ export function hubEnv(hub: HubTarget, secretName: pulumi.Input<string>): Input.
     { name: "BACKUP_S3_REGION", value: hub.region },
     fromSecret(HUB_KEY_ID, secretName, HUB_KEY_ID),
     fromSecret(HUB_SECRET_KEY, secretName, HUB_SECRET_KEY),
+    ...(hub.caBundle ? [{ name: "BACKUP_S3_CA_FILE", value: `/scripts/${HUB_CA_FILE}` }] : []),
   ];
 }
 

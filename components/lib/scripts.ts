@@ -24,6 +24,12 @@ export function scriptBundle(paths: string[]): ScriptBundle {
   return { files, hash: bundleHash(files) };
 }
 
+/** The bundle plus one more file (the hash covers it, so a changed file rolls the CronJob too). */
+export function withFile(bundle: ScriptBundle, name: string, content: string): ScriptBundle {
+  const files = { ...bundle.files, [name]: content };
+  return { files, hash: bundleHash(files) };
+}
+
 /** First 10 hex digits of the sha256 over the files' names and contents, in name order. */
 export function bundleHash(files: Record<string, string>): string {
   const h = createHash("sha256");

@@ -7,14 +7,16 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AlertGroup } from "../lib/alerts";
-import { minioScrapeTarget, minioServiceMonitor, prometheusRule, volsyncServiceMonitor } from "./rules";
+import { MINIO_CA_CONFIGMAP, MINIO_CA_KEY, minioScrapeTarget, minioServiceMonitor, prometheusRule, volsyncServiceMonitor } from "./rules";
+import { labels } from "../lib/kubernetes";
+import { MINIO_JOB } from "../minio-hub/alerts";
 
 export interface MonitoringArgs {
   namespace: string;
   selectorLabels: Record<string, string>;
   runbookBaseUrl: string;
   /** The hub: IPv4 address, port, scheme and TLS verification. */
-  hub: { address: string; port: number; scheme: "http" | "https"; tlsVerify: boolean };
+  hub: { address: string; port: number; scheme: "http" | "https"; tlsVerify: boolean; serverName?: string; caBundle?: string };
   bearerTokenSecret?: { name: string; key: string };
   /** Namespace of the Volsync operator when Volsync runs. */
   volsyncNamespace?: string;
@@ -32,11 +34,18 @@ export class Monitoring extends pulumi.ComponentResource {
     const target = minioScrapeTarget({ namespace: args.namespace, address: args.hub.address, port: args.hub.port });
     new k8s.core.v1.Service(`${name}-minio-service`, target.service, child);
     new k8s.core.v1.Endpoints(`${name}-minio-endpoints`, target.endpoints, child);
+    if (args.hub.caBundle) {
+      new k8s.core.v1.ConfigMap(`${name}-minio-ca`, {
+        metadata: { name: MINIO_CA_CONFIGMAP, namespace: args.namespace, labels: labels(MINIO_JOB, "ca") },
+        data: { [MINIO_CA_KEY]: args.hub.caBundle },
+      }, child);
+    }
     new k8s.apiextensions.CustomResource(
       `${name}-minio-servicemonitor`,
       minioServiceMonitor({
         namespace: args.namespace, scheme: args.hub.scheme, selectorLabels: args.selectorLabels,
         bearerTokenSecret: args.bearerTokenSecret, insecureSkipVerify: !args.hub.tlsVerify,
+        serverName: args.hub.serverName, caConfigMap: args.hub.caBundle ? MINIO_CA_CONFIGMAP : undefined,
       }) as k8s.apiextensions.CustomResourceArgs,
       crs,
     );

@@ -33,6 +33,8 @@ export function prometheusRule(group: AlertGroup, namespace: string, selectorLab
 }
 
 export const MINIO_METRICS_PORT = "http-metrics";
+export const MINIO_CA_CONFIGMAP = "minio-hub-ca";
+export const MINIO_CA_KEY = "ca.crt";
 
 /** The hub as a Service without selector plus Endpoints to its address (the Pi is outside the cluster). */
 export function minioScrapeTarget(a: { namespace: string; address: string; port: number }): { service: Obj; endpoints: Obj } {
@@ -59,7 +61,16 @@ export function minioServiceMonitor(a: {
   selectorLabels: Record<string, string>;
   bearerTokenSecret?: { name: string; key: string };
   insecureSkipVerify: boolean;
+  /** TLS server name: the hub's host name (the scrape dials the Endpoints' IP, the certificate names the host). */
+  serverName?: string;
+  /** ConfigMap (in `namespace`) holding the hub's private CA under {@link MINIO_CA_KEY}. */
+  caConfigMap?: string;
 }): Obj {
+  const tlsConfig = {
+    insecureSkipVerify: a.insecureSkipVerify,
+    ...(a.serverName ? { serverName: a.serverName } : {}),
+    ...(a.caConfigMap ? { ca: { configMap: { name: a.caConfigMap, key: MINIO_CA_KEY } } } : {}),
+  };
   // One scrape per v2 endpoint; `minio_metrics` tells their `up` series apart (job, instance and
   // endpoint are the same for all three). Bucket metrics (minio_bucket_*) exist only at /bucket.
   const endpoint = (which: (typeof MINIO_ENDPOINTS)[number]) => ({
@@ -69,7 +80,7 @@ export function minioServiceMonitor(a: {
     interval: "1m",
     relabelings: [{ action: "replace", targetLabel: MINIO_ENDPOINT_LABEL, replacement: which }],
     ...(a.bearerTokenSecret ? { bearerTokenSecret: a.bearerTokenSecret } : {}),
-    ...(a.scheme === "https" ? { tlsConfig: { insecureSkipVerify: a.insecureSkipVerify } } : {}),
+    ...(a.scheme === "https" ? { tlsConfig } : {}),
   });
   return {
     apiVersion: "monitoring.coreos.com/v1",

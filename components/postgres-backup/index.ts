@@ -4,7 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { HubTarget, hubCredentialsSecret, labels, scriptsConfigMap } from "../lib/kubernetes";
+import { HubTarget, hubCredentialsSecret, labels, scriptsConfigMap, withHubCa } from "../lib/kubernetes";
 import { scriptBundle } from "../lib/scripts";
 import { BACKUP_CRONJOB, DRILL_CRONJOB, PostgresJobsArgs, backupCronJob, drillCronJob } from "./manifests";
 import { POSTGRES_SCRIPTS } from "./scripts";
@@ -41,7 +41,7 @@ export class PostgresBackup extends pulumi.ComponentResource {
     );
     const scripts = new k8s.core.v1.ConfigMap(
       `${name}-scripts`,
-      scriptsConfigMap(`${BACKUP_CRONJOB}-scripts`, args.namespace, scriptBundle(POSTGRES_SCRIPTS), labels(BACKUP_CRONJOB, "scripts")),
+      scriptsConfigMap(`${BACKUP_CRONJOB}-scripts`, args.namespace, withHubCa(scriptBundle(POSTGRES_SCRIPTS), args.hub), labels(BACKUP_CRONJOB, "scripts")),
       child,
     );
     const jobArgs: PostgresJobsArgs = {

@@ -19,6 +19,7 @@ import {
   scriptContainer,
   scriptVolumes,
   scriptsConfigMap,
+  withHubCa,
 } from "../lib/kubernetes";
 import { scriptBundle } from "../lib/scripts";
 import { RGW_SCRIPTS } from "./scripts";
@@ -95,7 +96,7 @@ export class RgwMirror extends pulumi.ComponentResource {
     );
     const scripts = new k8s.core.v1.ConfigMap(
       `${name}-scripts`,
-      scriptsConfigMap(`${RGW_CRONJOB}-scripts`, args.namespace, scriptBundle(RGW_SCRIPTS), labels(RGW_CRONJOB, "scripts")),
+      scriptsConfigMap(`${RGW_CRONJOB}-scripts`, args.namespace, withHubCa(scriptBundle(RGW_SCRIPTS), args.hub), labels(RGW_CRONJOB, "scripts")),
       child,
     );
     this.cronJob = new k8s.batch.v1.CronJob(

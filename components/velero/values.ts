@@ -22,7 +22,7 @@ export interface VeleroValuesArgs {
   /** Velero and AWS plugin versions (e.g. 1.18.1 / 1.14.0). */
   versions: { velero: string; awsPlugin: string };
   /** Hub endpoint (s3Url), bucket and region; `verifyTls` false adds insecureSkipTLSVerify for https. */
-  hub: { endpoint: string; bucket: string; region: string; verifyTls: boolean };
+  hub: { endpoint: string; bucket: string; region: string; verifyTls: boolean; caBundle?: string };
   /** Existing Secret in the Velero namespace holding {@link CLOUD_KEY}. */
   credentialsSecret: string;
   /** Cron (5 fields) and the IANA time zone it is read in. */
@@ -70,6 +70,8 @@ export function veleroValues(a: VeleroValuesArgs): VeleroChartValues {
           name: VELERO_BSL,
           provider: "aws",
           bucket: a.hub.bucket,
+          // The chart's documented form: the CA bundle base64-encoded (hub.caBundle).
+          ...(a.hub.caBundle ? { caCert: Buffer.from(a.hub.caBundle).toString("base64") } : {}),
           default: true,
           accessMode: "ReadWrite",
           credential: { name: a.credentialsSecret, key: CLOUD_KEY },

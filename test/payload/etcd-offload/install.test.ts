@@ -9,11 +9,11 @@ import { run, tempDir } from "../../support/proc";
 
 const settings = { snapshotDir: "/s", tokenFile: "/t", uploadToken: true, minAgeSeconds: 120, tokenRefreshSeconds: 604800, onCalendar: "hourly", randomizedDelay: "15min" };
 
-function stage(extra: { textfileDir?: string } = {}): { staging: string; dest: string; bin: string; calls: string } {
+function stage(extra: { textfileDir?: string } = {}, caBundle?: string): { staging: string; dest: string; bin: string; calls: string } {
   const root = tempDir("push");
   const staging = path.join(root, ".etcd-offload-staging");
   fs.mkdirSync(staging);
-  for (const [name, content] of Object.entries(pushFiles("homelab-backup-etcd", { hub: { endpoint: "http://10.10.10.209:9000", bucket: "b", region: "us-east-1" }, settings: { ...settings, ...extra } }))) {
+  for (const [name, content] of Object.entries(pushFiles("homelab-backup-etcd", { hub: { endpoint: "http://10.10.10.209:9000", bucket: "b", region: "us-east-1", caBundle }, settings: { ...settings, ...extra } }))) {
     fs.writeFileSync(path.join(staging, name), content);
   }
   const bin = path.join(root, "bin");
@@ -56,6 +56,18 @@ describe("install.sh / uninstall.sh on a node", () => {
     const without = stage();
     expect(run("bash", [path.join(without.staging, "install.sh")], { env: env(without), input: "a\nb\n" }).status).toBe(0);
     expect(fs.existsSync(path.join(without.dest, "var/lib/node_exporter"))).toBe(false);
+  });
+
+  it("installs a pushed hub CA world-readable beside the credentials (and none when not pushed)", () => {
+    const pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    const s = stage({}, pem);
+    expect(run("bash", [path.join(s.staging, "install.sh")], { env: { PATH: `${s.bin}:${process.env.PATH}`, DESTDIR: s.dest }, input: "a\nb\n" }).status).toBe(0);
+    const ca = path.join(s.dest, "etc/etcd-offload/hub-ca.crt");
+    expect(fs.readFileSync(ca, "utf8")).toBe(pem);
+    expect(fs.statSync(ca).mode & 0o777).toBe(0o644);
+    const plain = stage();
+    expect(run("bash", [path.join(plain.staging, "install.sh")], { env: { PATH: `${plain.bin}:${process.env.PATH}`, DESTDIR: plain.dest }, input: "a\nb\n" }).status).toBe(0);
+    expect(fs.existsSync(path.join(plain.dest, "etc/etcd-offload/hub-ca.crt"))).toBe(false);
   });
 
   it("fails with a clear message when the node lacks rclone", () => {
