@@ -8,7 +8,7 @@ const common = {
   testEnvironmentOptions: { globalsCleanup: "off" },
   moduleFileExtensions: ["ts", "js", "json"],
   // removes the temp directories a test file created (servers remove their own on stop)
-  setupFilesAfterEnv: ["<rootDir>/test/support/cleanup.ts"],
+  setupFilesAfterEnv: ["<rootDir>/test/support/cleanup.ts", "<rootDir>/test/support/quiet-warnings.ts"],
 };
 module.exports = {
   projects: [

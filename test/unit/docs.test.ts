@@ -5,7 +5,7 @@ import { monitoringSchema, veleroSchema, volsyncSchema } from "../../config/clus
 import { etcdOffloadSchema, rgwMirrorSchema } from "../../config/paths-schema";
 import { SECRET_KEYS, configSchema, hubSchema, postgresSchema } from "../../config/schema";
 import { ROOT } from "../support/program";
-import { CONTRACT_ALERTS } from "./alerts/cases";
+import { CONTRACT_ALERTS, EXTENDED_ALERTS } from "./alerts/cases";
 
 const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
 const configSection = readme.slice(readme.indexOf("## Stack config"), readme.indexOf("\n## ", readme.indexOf("## Stack config") + 1));
@@ -50,7 +50,7 @@ describe(".ci/run", () => {
 
 describe("runbook", () => {
   const runbook = fs.readFileSync(path.join(ROOT, "docs/runbook.md"), "utf8");
-  it.each(CONTRACT_ALERTS)("has a section for alert %s with three things to check", (alert) => {
+  it.each([...CONTRACT_ALERTS, ...EXTENDED_ALERTS])("has a section for alert %s with three things to check", (alert) => {
     const start = runbook.indexOf(`\n### ${alert}\n`);
     expect(start).toBeGreaterThan(0);
     const section = runbook.slice(start + 1, runbook.indexOf("\n### ", start + 1) === -1 ? undefined : runbook.indexOf("\n### ", start + 1));
