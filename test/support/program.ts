@@ -3,7 +3,7 @@
  * patched. `runProgram` sets config and mocks first and only then imports the program dynamically.
  */
 import * as path from "path";
-import { RunResult, runProgram } from "../../tools/pulumi-mocks";
+import { RecordedResource, RunResult, runProgram } from "../../tools/pulumi-mocks";
 import { readStackConfig } from "../../tools/stack-config";
 
 export const ROOT = path.resolve(__dirname, "../..");
@@ -18,4 +18,17 @@ export async function runStack(stack: string, patch: (config: Record<string, str
     secretKeys: files.secretKeys,
     loadProgram: async () => (await import("../../index")).default as () => unknown,
   });
+}
+
+/**
+ * runStack in a fresh module registry, returning what the mocks recorded: for test files that run
+ * several stacks (Pulumi keeps its runtime state in module globals, so each run needs its own).
+ */
+export async function runStackIsolated(stack: string, patch?: (config: Record<string, string>) => void): Promise<RecordedResource[]> {
+  let resources: RecordedResource[] = [];
+  await jest.isolateModulesAsync(async () => {
+    const fresh = await import("./program");
+    resources = (await fresh.runStack(stack, patch)).recorder.resources;
+  });
+  return resources;
 }

@@ -7,23 +7,19 @@
  */
 import { RecordedResource, resolveAssets, revealSecrets } from "../../tools/pulumi-mocks";
 import { privateCa } from "../support/s3";
+import { runStackIsolated } from "../support/program";
 import * as fs from "fs";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 let pem: string;
 let resources: RecordedResource[];
 
-async function garage(patch: (hub: Obj, c: Record<string, string>) => void): Promise<RecordedResource[]> {
-  let out: RecordedResource[] = [];
-  await jest.isolateModulesAsync(async () => {
-    const { runStack } = await import("../support/program");
-    out = (await runStack("garage", (c) => {
-      const hub = JSON.parse(c["homelab-backups:hub"]);
-      patch(hub, c);
-      c["homelab-backups:hub"] = JSON.stringify(hub);
-    })).recorder.resources;
+function garage(patch: (hub: Obj, c: Record<string, string>) => void): Promise<RecordedResource[]> {
+  return runStackIsolated("garage", (c) => {
+    const hub = JSON.parse(c["homelab-backups:hub"]);
+    patch(hub, c);
+    c["homelab-backups:hub"] = JSON.stringify(hub);
   });
-  return out;
 }
 
 beforeAll(async () => {

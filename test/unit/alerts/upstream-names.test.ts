@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { RecordedResource, revealSecrets } from "../../../tools/pulumi-mocks";
-import { runStack } from "../../support/program";
+import { runStackIsolated } from "../../support/program";
 import { FIXTURES, METRIC_FIXTURES, OWN_METRICS, knownMetrics, metricFixture, promqlNames, unknownNames } from "../../support/upstream";
 import { alertCases } from "./cases";
 
@@ -16,18 +16,13 @@ const runs = new Map<string, RecordedResource[]>();
 
 beforeAll(async () => {
   for (const stack of ["homelab", "garage"]) {
-    await jest.isolateModulesAsync(async () => {
-      const { runStack: run } = await import("../../support/program");
-      const result = await run(stack, (c) => {
-        // Grafana on in both stacks, so its dashboards and rules are checked too.
-        c["homelab-backups:grafana"] = JSON.stringify({ url: "http://grafana.example", datasourceUid: "prom" });
-        c["homelab-backups:grafanaAuth"] = "admin:placeholder";
-      });
-      runs.set(stack, result.recorder.resources);
-    });
+    runs.set(stack, await runStackIsolated(stack, (c) => {
+      // Grafana on in both stacks, so its dashboards and rules are checked too.
+      c["homelab-backups:grafana"] = JSON.stringify({ url: "http://grafana.example", datasourceUid: "prom" });
+      c["homelab-backups:grafanaAuth"] = "admin:placeholder";
+    }));
   }
 }, 60_000);
-void runStack;
 
 function expressions(stack: string): { where: string; expr: string }[] {
   const rs = runs.get(stack) ?? [];

@@ -8,6 +8,7 @@
 import { RecordedResource } from "../../../tools/pulumi-mocks";
 import { terraformMinio } from "../../support/upstream";
 import type { TfBlock } from "../../../tools/upstream/extract";
+import { runStackIsolated } from "../../support/program";
 
 const snake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
 
@@ -35,12 +36,7 @@ export function inputProblems(inputs: Record<string, unknown>, block: TfBlock, a
 
 const runs = new Map<string, RecordedResource[]>();
 beforeAll(async () => {
-  for (const stack of ["homelab", "garage"]) {
-    await jest.isolateModulesAsync(async () => {
-      const { runStack } = await import("../../support/program");
-      runs.set(stack, (await runStack(stack)).recorder.resources);
-    });
-  }
+  for (const stack of ["homelab", "garage"]) runs.set(stack, await runStackIsolated(stack));
 }, 60_000);
 
 describe("terraform-provider-minio schema fixture", () => {

@@ -9,7 +9,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { PROMETHEUS_OPERATOR_CRDS, crdResourceName } from "../../../components/monitoring/crds";
 import { RecordedResource } from "../../../tools/pulumi-mocks";
-import { ROOT } from "../../support/program";
+import { ROOT, runStackIsolated as stack } from "../../support/program";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const runs = new Map<string, RecordedResource[]>();
@@ -17,14 +17,6 @@ const SM = "kubernetes:monitoring.coreos.com/v1:ServiceMonitor";
 const PR = "kubernetes:monitoring.coreos.com/v1:PrometheusRule";
 const CRD = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition";
 
-async function stack(name: string, patch: (c: Record<string, string>) => void = () => undefined): Promise<RecordedResource[]> {
-  let out: RecordedResource[] = [];
-  await jest.isolateModulesAsync(async () => {
-    const { runStack } = await import("../../support/program");
-    out = (await runStack(name, patch)).recorder.resources;
-  });
-  return out;
-}
 
 beforeAll(async () => {
   runs.set("homelab", await stack("homelab"));
