@@ -23,11 +23,14 @@ const DESCRIPTORS: Record<string, string> = {
   "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *", "@weekly": "0 0 * * 0", "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *",
 };
 
-/** Minutes east of UTC of `zone` at `at`. */
-export function utcOffsetMinutes(zone: string, at: Date): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone: zone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric",
-  }).formatToParts(at);
+/** A formatter giving the wall-clock fields of `zone` (building one is the costly part: reuse it). */
+const wallClock = (zone: string) => new Intl.DateTimeFormat("en-US", {
+  timeZone: zone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric",
+});
+
+/** Minutes east of UTC of `zone` at `at` (pass `format` from {@link wallClock} when calling repeatedly). */
+export function utcOffsetMinutes(zone: string, at: Date, format: Intl.DateTimeFormat = wallClock(zone)): number {
+  const parts = format.formatToParts(at);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const wall = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
   return Math.round((wall - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
@@ -36,7 +39,8 @@ export function utcOffsetMinutes(zone: string, at: Date): number {
 /** The distinct UTC offsets of `zone` over the year after `from` (sampled every 12 hours). */
 export function offsetsOverYear(zone: string, from: Date): number[] {
   const seen = new Set<number>();
-  for (let h = 0; h <= 366 * 24; h += 12) seen.add(utcOffsetMinutes(zone, new Date(from.getTime() + h * 3_600_000)));
+  const format = wallClock(zone);
+  for (let h = 0; h <= 366 * 24; h += 12) seen.add(utcOffsetMinutes(zone, new Date(from.getTime() + h * 3_600_000), format));
   return [...seen].sort((a, b) => a - b);
 }
 
