@@ -1,5 +1,6 @@
-// Two projects: `unit` (Pulumi mocks, pure builders, policy simulation, synth) and
-// `payload` (scripts and helpers against real PostgreSQL, etcd, rclone, zstd and s3rver).
+// Three projects: `unit` (Pulumi mocks, pure builders, policy simulation, synth) and
+// `payload` (scripts and helpers against real PostgreSQL, etcd, rclone, zstd and s3rver), `rgw` (the
+// writers' scripts, versioning and lifecycle against a real Ceph RGW).
 const transform = { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" }, sourceMaps: "inline" }] };
 const common = {
   transform,
@@ -14,5 +15,7 @@ module.exports = {
   projects: [
     { ...common, displayName: "unit", testMatch: ["<rootDir>/test/unit/**/*.test.ts"] },
     { ...common, displayName: "payload", testMatch: ["<rootDir>/test/payload/**/*.test.ts"], slowTestThreshold: 30 },
+    // every writer's script as its least-privilege user against a real Ceph RGW (test/support/rgw.ts)
+    { ...common, displayName: "rgw", testMatch: ["<rootDir>/test/rgw/**/*.test.ts"], slowTestThreshold: 90 },
   ],
 };

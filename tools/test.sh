@@ -18,6 +18,12 @@ declare -A PROVIDES=(
   [postgresql-15]=/usr/lib/postgresql/15/bin/initdb
   [postgresql-client-15]=/usr/lib/postgresql/15/bin/psql
   [systemd]=/usr/bin/systemd-analyze
+  # the rgw tier (test/rgw/): a real S3 server, Ceph RGW 16.2 (one mon, one OSD, radosgw)
+  [ceph-mon]=/usr/bin/ceph-mon
+  [ceph-osd]=/usr/bin/ceph-osd
+  [ceph-base]=/usr/bin/monmaptool
+  [ceph-common]=/usr/bin/radosgw-admin
+  [radosgw]=/usr/bin/radosgw
 )
 missing=()
 for pkg in "${!PROVIDES[@]}"; do
@@ -34,7 +40,7 @@ if ((${#missing[@]} > 0)); then
   fi
   echo "== installing ${missing[*]}"
   # Debian starts a package's service on install unless policy-rc.d says no (prometheus,
-  # postgresql, etcd-server): the tests start their own servers and must leave none running.
+  # postgresql, etcd-server, ceph): the tests start their own servers and must leave none running.
   guard=""
   if [[ ! -e /usr/sbin/policy-rc.d ]]; then
     guard=/usr/sbin/policy-rc.d
@@ -65,7 +71,7 @@ npx --no-install eslint .
 echo "== [3/4] shellcheck: every shell script"
 tools/shellcheck.sh
 
-echo "== [4/4] jest: unit (Pulumi mocks) + payload (real PostgreSQL, etcd, rclone, zstd, s3rver)"
+echo "== [4/4] jest: unit (Pulumi mocks) + payload (real PostgreSQL, etcd, rclone, zstd, s3rver) + rgw (real Ceph RGW)"
 mkdir -p out
 results=out/jest-results.json
 status=0

@@ -67,10 +67,11 @@ snapshot_intact() {
 }
 
 # upload FILE KEY — copies one local file to the hub, logging bytes and seconds.
+# upload FILE KEY [rclone flags...]
 upload() {
   local t
   t="$(now_ns)"
-  rclone copyto "$1" "${HUB}/$2" 2>"$WORK/upload.err" || return 1
+  rclone copyto "${@:3}" "$1" "${HUB}/$2" 2>"$WORK/upload.err" || return 1
   log "uploaded ${2} bytes=$(stat -c %s "$1") seconds=$(seconds_since "$t")"
 }
 
@@ -140,7 +141,9 @@ if [[ "$UPLOAD_TOKEN" == true && -r "$TOKEN_FILE" ]]; then
   token_sha="$(sha256sum "$TOKEN_FILE" | cut -d' ' -f1)"
   reason="$(token_upload_reason "$token_sha")"
   if [[ -n "$reason" ]]; then
-    if upload "$TOKEN_FILE" "${NODE_NAME}/server-token"; then
+    # --ignore-times: an unchanged token has the same size and mtime as the hub's copy, and rclone
+    # would skip it — the refresh must write a new current version, or the lifecycle expires it.
+    if upload "$TOKEN_FILE" "${NODE_NAME}/server-token" --ignore-times; then
       log "server token uploaded: ${reason}"
       printf '%s\n' "$token_sha" >"${STATE_DIRECTORY}/server-token.sha256"
     else

@@ -6,10 +6,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ETCD_SCRIPTS } from "../../../components/etcd-offload/scripts";
-import { startEtcd } from "../../support/etcd";
-import { tempDir } from "../../support/proc";
+import { ControlPlaneNode as Node, controlPlaneNode as node, realSnapshots, snapshotName as snap } from "../../support/etcd-node";
 import { listObjects, rclone, readObject } from "../../support/rclone";
 import { startS3, S3Server } from "../../support/s3";
+import { runOk } from "../../support/proc";
 import { hubEnv, runScript, stageScripts } from "../../support/scripts";
 
 const BUCKETS = ["e16", "e17", "e18", "e19", "e10"];
@@ -18,41 +18,14 @@ let scripts: string;
 const golden: Buffer[] = [];
 
 beforeAll(async () => {
-  const [server, etcd] = await Promise.all([startS3(BUCKETS), startEtcd()]);
-  s3 = server;
+  s3 = await startS3(BUCKETS);
   scripts = stageScripts(ETCD_SCRIPTS);
-  const dir = tempDir("snaps");
-  try {
-    for (let i = 0; i < 3; i++) {
-      etcd.put(`/registry/configmaps/default/cm-${i}`, `value-${i}-`.repeat(5000));
-      etcd.snapshot(path.join(dir, `s${i}`));
-      golden.push(fs.readFileSync(path.join(dir, `s${i}`)));
-    }
-  } finally {
-    await etcd.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  golden.push(...(await realSnapshots(3)));
 }, 60_000);
 afterAll(async () => {
   await s3?.stop();
 });
 
-interface Node { snapshots: string; state: string; textfile: string; token: string; root: string }
-/** A control-plane node's directories, with snapshots named like k3s's, older than MIN_AGE_SECONDS. */
-function node(files: Record<string, Buffer | string>, ageSeconds = 3600): Node {
-  const root = tempDir("node");
-  const n = { root, snapshots: path.join(root, "snapshots"), state: path.join(root, "state"), textfile: path.join(root, "textfile"), token: path.join(root, "token") };
-  for (const d of [n.snapshots, n.textfile]) fs.mkdirSync(d, { recursive: true });
-  fs.writeFileSync(n.token, "K10cluster-token::server:Tok3n-Never-Logged-4471\n");
-  const old = Date.now() / 1000 - ageSeconds;
-  for (const [name, body] of Object.entries(files)) {
-    const p = path.join(n.snapshots, name);
-    fs.writeFileSync(p, body);
-    fs.utimesSync(p, old, old);
-  }
-  return n;
-}
-const snap = (i: number) => `etcd-snapshot-cp-1-17637${i}0000`;
 const offload = (bucket: string, n: Node, extra: NodeJS.ProcessEnv = {}, pathPrefix?: string) =>
   runScript(scripts, "etcd-offload.sh", {
     ...hubEnv(s3, bucket), SNAPSHOT_DIR: n.snapshots, STATE_DIRECTORY: n.state, NODE_NAME: "cp-1", MIN_AGE_SECONDS: "120",
@@ -157,9 +130,14 @@ describe("etcd-offload.sh", () => {
     expect(back.output).toContain("server token uploaded: missing on the hub");
     expect(back.status).toBe(0);
     expect(readObject(s3, "e10", "cp-1/server-token").toString("utf8")).toContain("Tok3n-Never-Logged-4471");
-    // An unchanged token older than TOKEN_REFRESH_SECONDS on the hub is uploaded again (a new current version).
+    // An unchanged token older than TOKEN_REFRESH_SECONDS on the hub is uploaded again (a new current
+    // version: the hub's upload time moves — rclone would skip an unchanged file without --ignore-times).
+    const uploadedAt = () => rclone(s3, ["lsl", "--use-server-modtime", "s3:e10/cp-1/server-token"]).stdout;
+    const before = uploadedAt();
+    runOk("sleep", ["1.1"]);
     const refreshed = offload("e10", n, { TOKEN_REFRESH_SECONDS: "0" });
     expect(refreshed.output).toMatch(/server token uploaded: hub copy is \d+s old \(TOKEN_REFRESH_SECONDS=0\)/);
+    expect(uploadedAt()).not.toBe(before);
     expect(refreshed.output).not.toContain("Tok3n-Never-Logged-4471");
     expect(offload("e10", n, { TOKEN_REFRESH_SECONDS: "soon" }).output).toContain("TOKEN_REFRESH_SECONDS must be a whole number of seconds, not 'soon'");
   });

@@ -1,0 +1,75 @@
+/**
+ * The hub of the rgw tier: a real RGW with the MinIO hub of the committed stacks applied to it —
+ * buckets, versioning, lifecycle, and one user per writer holding the policy document the program
+ * renders — plus lookups by backup path and an exact check for denials.
+ */
+import { S3Client } from "@aws-sdk/client-s3";
+import { BACKUP_PATHS, PATH_KEYS, PathKey } from "../../components/lib/backup-paths";
+import { runStackIsolated } from "../support/program";
+import { startRgw, Rgw, RgwOptions, RgwUser } from "../support/rgw";
+import { applyHubPlan, HubPlan, hubPlanFromProgram } from "../support/rgw-hub";
+
+/** Bucket prefixes of the committed stacks (Pulumi.<stack>.yaml hub.bucketPrefix). */
+export const PREFIX = { homelab: "homelab-backup", garage: "garage-backup" } as const;
+export type Stack = keyof typeof PREFIX;
+
+export type Writer = RgwUser & { bucket: string; key: PathKey; stack: Stack };
+
+export interface Hub {
+  rgw: Rgw;
+  plan: HubPlan;
+  users: Map<string, RgwUser>;
+  /** A writer's credentials and bucket, by path. */
+  writer(key: PathKey, stack?: Stack): Writer;
+  /** Every writer the rendered stacks declare. */
+  writers: Writer[];
+  admin: S3Client;
+}
+
+/**
+ * Renders `stacks` with the real program (each patched by `patch`), starts RGW and applies every
+ * stack's hub to it. homelab has velero, postgres, rgwMirror and etcdOffload; garage adds volsync.
+ */
+export async function startHub(opts: RgwOptions & { stacks?: Stack[]; patch?: (config: Record<string, string>) => void; lifecycle?: boolean } = {}): Promise<Hub> {
+  const stacks = opts.stacks ?? ["homelab", "garage"];
+  const rendered = [];
+  for (const s of stacks) rendered.push(...(await runStackIsolated(s, opts.patch)));
+  const plan = hubPlanFromProgram(rendered);
+  const rgw = await startRgw(opts);
+  try {
+    const users = await applyHubPlan(rgw, plan, { lifecycle: opts.lifecycle });
+    const writers: Writer[] = [];
+    for (const stack of stacks) {
+      for (const key of PATH_KEYS) {
+        const creds = users.get(`${PREFIX[stack]}-${BACKUP_PATHS[key].writer}`);
+        if (creds) writers.push({ ...creds, key, stack, bucket: `${PREFIX[stack]}-${BACKUP_PATHS[key].bucketSuffix}` });
+      }
+    }
+    if (writers.length !== users.size) throw new Error(`writers not named <prefix>-<writer>: ${[...users.keys()].join(", ")}`);
+    return {
+      rgw,
+      plan,
+      users,
+      writers,
+      admin: rgw.s3(rgw.admin),
+      writer(key, stack = "homelab") {
+        const w = writers.find((x) => x.key === key && x.stack === stack);
+        if (!w) throw new Error(`stack ${stack} renders no writer for path ${key}`);
+        return w;
+      },
+    };
+  } catch (err) {
+    await rgw.stop();
+    throw err;
+  }
+}
+
+/** The S3 error code a call failed with, or "OK". */
+export async function outcome(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+    return "OK";
+  } catch (err) {
+    return (err as { name?: string }).name ?? String(err);
+  }
+}
