@@ -2,6 +2,9 @@
  * Postgres path benchmark, measured in one run on one generated database (~1 GB of dump):
  * - floor:   pg_dumpall > /dev/null
  * - backup:  pg-backup.sh end to end into a local S3 server (s3rver)
+ * - backup on RGW: the same into a real Ceph RGW (test/support/rgw.ts) as a user holding the
+ *            program's postgres writer policy, on a versioned bucket — signatures, policy checks
+ *            and multipart ETags for real
  * - naive:   the seed's path — dump to a file, compress it, upload it
  * - restore: the drill's restore phase vs a plain `psql -f dump.sql` into a fresh cluster
  * - disk:    peak bytes the backup keeps in its TMPDIR (goal: no dump bytes at all)
@@ -15,7 +18,11 @@ import { PG_BIN, PgServer, startPostgres } from "../test/support/postgres";
 import { run, tempDir } from "../test/support/proc";
 import { rclone } from "../test/support/rclone";
 import { startS3 } from "../test/support/s3";
-import { hubEnv, runScript, stageScripts } from "../test/support/scripts";
+import { startRgw } from "../test/support/rgw";
+import { hubEnv, runScript, s3Env, stageScripts } from "../test/support/scripts";
+import { BACKUP_PATHS } from "../components/lib/backup-paths";
+import { writerPolicy } from "../components/minio-hub/policies";
+import { CreateBucketCommand, PutBucketVersioningCommand } from "@aws-sdk/client-s3";
 
 const SCALE = Number(process.env.BENCH_PG_SCALE ?? 60);
 const EXTRA_ROWS = Number(process.env.BENCH_PG_ROWS ?? 2_200_000);
@@ -86,7 +93,7 @@ async function backupWithDiskSampling(scripts: string, env: NodeJS.ProcessEnv, t
 
 export async function benchPostgres(): Promise<Record<string, unknown>> {
   const work = tempDir("bench-pg");
-  const [source, s3] = await Promise.all([startPostgres(), startS3(["bench-backup", "bench-naive"])]);
+  const [source, s3, rgw] = await Promise.all([startPostgres(), startS3(["bench-backup", "bench-naive"]), startRgw({ osdBytes: 3 * 1024 ** 3 })]);
   const scratches: PgServer[] = [];
   try {
     console.log(`postgres bench: generating (pgbench scale ${SCALE} + ${EXTRA_ROWS} order rows)…`);
@@ -94,6 +101,13 @@ export async function benchPostgres(): Promise<Record<string, unknown>> {
     const scripts = stageScripts(POSTGRES_SCRIPTS);
     const env = { ...process.env, ...source.env() };
     delete env.AWS_CA_BUNDLE;
+
+    const rgwBucket = "homelab-backup-postgres";
+    await rgw.s3(rgw.admin).send(new CreateBucketCommand({ Bucket: rgwBucket }));
+    await rgw.s3(rgw.admin).send(new PutBucketVersioningCommand({ Bucket: rgwBucket, VersioningConfiguration: { Status: "Enabled" } }));
+    const writer = rgw.createUser("homelab-backup-postgres-backup");
+    await rgw.putUserPolicy(writer.user, "homelab-backup-postgres-backup-write", JSON.stringify(writerPolicy(rgwBucket, BACKUP_PATHS.postgres.deletes)));
+    const rgwBackups: number[] = [];
 
     const dumpFile = path.join(work, "dump.sql");
     const floors: number[] = [];
@@ -103,9 +117,12 @@ export async function benchPostgres(): Promise<Record<string, unknown>> {
       floors.push(timed(`floor #${i + 1}: pg_dumpall > /dev/null`, () => run("bash", ["-c", `${PG_BIN}/pg_dumpall -w > /dev/null`], { env, timeoutMs: 900_000 })));
       const tmp = tempDir("bench-tmp");
       const b = await backupWithDiskSampling(scripts, { ...hubEnv(s3, "bench-backup"), ...source.env(), BACKUP_PREFIX: "postgresql-18" }, tmp);
-      fs.rmSync(tmp, { recursive: true, force: true });
-      console.log(`  backup #${i + 1}: pg-backup.sh end to end: ${round(b.seconds)} s (peak TMPDIR ${b.peakBytes} bytes)`);
+      console.log(`  backup #${i + 1} on s3rver: pg-backup.sh end to end: ${round(b.seconds)} s (peak TMPDIR ${b.peakBytes} bytes)`);
       backups.push(b);
+      const onRgw = await backupWithDiskSampling(scripts, { ...s3Env(writer, rgwBucket), ...source.env(), BACKUP_PREFIX: "postgresql-18" }, tmp);
+      console.log(`  backup #${i + 1} on RGW: pg-backup.sh end to end: ${round(onRgw.seconds)} s`);
+      rgwBackups.push(onRgw.seconds);
+      fs.rmSync(tmp, { recursive: true, force: true });
       naives.push(timed(`naive #${i + 1}: dump to file, zstd, upload`, () => {
         const dump = run("bash", ["-c", `${PG_BIN}/pg_dumpall -w > "${dumpFile}" && zstd -q -T0 -3 -k -f "${dumpFile}"`], { env, timeoutMs: 900_000 });
         if (dump.status !== 0) return dump;
@@ -137,12 +154,14 @@ export async function benchPostgres(): Promise<Record<string, unknown>> {
       generated: { pgbenchScale: SCALE, orderRows: EXTRA_ROWS, dumpRawBytes: rawBytes, storedBytes, compressionRatio: round(rawBytes / storedBytes) },
       repeat: REPEAT,
       seconds: {
-        floor: round(floor), backup: round(backup.seconds), naive: round(naive), drillRestore, drillTotal: round(drill.seconds), plainRestore: round(plain),
-        all: { floor: floors.map((x) => round(x)), backup: backups.map((b) => round(b.seconds)), naive: naives.map((x) => round(x)) },
+        floor: round(floor), backup: round(backup.seconds), backupOnRgw: round(median(rgwBackups)), naive: round(naive), drillRestore, drillTotal: round(drill.seconds), plainRestore: round(plain),
+        all: { floor: floors.map((x) => round(x)), backup: backups.map((b) => round(b.seconds)), backupOnRgw: rgwBackups.map((x) => round(x)), naive: naives.map((x) => round(x)) },
       },
       backupPhasesSeconds: phases,
       ratios: {
         backupToFloor: round(backup.seconds / floor),
+        backupOnRgwToFloor: round(median(rgwBackups) / floor),
+        backupOnRgwToBackupOnS3rver: round(median(rgwBackups) / backup.seconds),
         dumpPhaseToFloor: round(phases.dump / floor),
         naiveToBackup: round(naive / backup.seconds),
         drillRestoreToPlainRestore: round(drillRestore / plain),
@@ -151,7 +170,7 @@ export async function benchPostgres(): Promise<Record<string, unknown>> {
       disk: { backupPeakTmpdirBytes: backup.peakBytes, naivePeakBytes: naiveDiskBytes },
     };
   } finally {
-    await Promise.all([source.stop(), s3.stop(), ...scratches.map((s) => s.stop())]);
+    await Promise.all([source.stop(), s3.stop(), rgw.stop(), ...scratches.map((s) => s.stop())]);
     fs.rmSync(work, { recursive: true, force: true });
   }
 }

@@ -49,12 +49,14 @@ NODE_NAME="${NODE_NAME:-$(hostname -s)}"
 [[ -d "$SNAPSHOT_DIR" ]] || die "snapshot directory ${SNAPSHOT_DIR} does not exist"
 mkdir -p "${STATE_DIRECTORY}/uploaded"
 make_work_dir "${TMPDIR:-/tmp}"
+hub_preflight
 
 started_ns="$(now_ns)"
 uploaded=0
 skipped=0
 corrupt=0
 failed=0
+first_failure=""
 
 # True when the file's last 32 bytes are the sha256 of the bytes before them.
 snapshot_intact() {
@@ -114,7 +116,8 @@ while IFS= read -r -d '' path; do
     printf '%s\n' "$sha" >"${STATE_DIRECTORY}/uploaded/${file}"
     uploaded=$((uploaded + 1))
   else
-    log "upload of ${key} failed: $(last_line "$WORK/upload.err")"
+    first_failure="${first_failure:-upload of ${key}: $(rclone_cause "$WORK/upload.err")}"
+    log "upload of ${key} failed: $(rclone_cause "$WORK/upload.err")"
     failed=$((failed + 1))
   fi
 done < <(find "$SNAPSHOT_DIR" -maxdepth 1 -type f -printf '%T@ %p\0' | sort -zn | cut -zd' ' -f2-)
@@ -147,7 +150,8 @@ if [[ "$UPLOAD_TOKEN" == true && -r "$TOKEN_FILE" ]]; then
       log "server token uploaded: ${reason}"
       printf '%s\n' "$token_sha" >"${STATE_DIRECTORY}/server-token.sha256"
     else
-      log "upload of ${NODE_NAME}/server-token failed: $(last_line "$WORK/upload.err")"
+      first_failure="${first_failure:-upload of ${NODE_NAME}/server-token: $(rclone_cause "$WORK/upload.err")}"
+      log "upload of ${NODE_NAME}/server-token failed: $(rclone_cause "$WORK/upload.err")"
       failed=$((failed + 1))
     fi
   fi
@@ -156,7 +160,7 @@ elif [[ "$UPLOAD_TOKEN" == true ]]; then
 fi
 
 summary="node=${NODE_NAME} uploaded=${uploaded} skipped=${skipped} corrupt=${corrupt} failed=${failed} seconds=$(seconds_since "$started_ns")"
-((corrupt == 0 && failed == 0)) || die "offload incomplete: ${summary}"
+((corrupt == 0 && failed == 0)) || die "offload incomplete: ${summary}${first_failure:+; first failure: ${first_failure}}"
 if [[ -n "${TEXTFILE_DIR:-}" ]]; then
   {
     echo "# HELP etcd_offload_last_success_timestamp_seconds Unix time of the last etcd-offload run that uploaded every new snapshot."

@@ -85,6 +85,35 @@ hub_remote_from_env() {
   HUB="hub:${BACKUP_S3_BUCKET}"
 }
 
+# One line saying why an rclone call failed, from the file its stderr went to: rclone's final
+# message without its timestamp, the HTTP status (on a continuation line in rclone's output), and
+# what the S3 error means for an operator. Request ids and empty lines are dropped.
+rclone_cause() {
+  local msg status hint=""
+  msg="$(grep -v -e '^[[:space:]]' -e '^$' "$1" 2>/dev/null | tail -n 1 |
+    sed -E 's#^[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9:]{8} ##; s#^(ERROR|NOTICE) : ##; s#:[[:space:]]*$##' || true)"
+  status="$(grep -o 'status code: [0-9]*' "$1" 2>/dev/null | tail -n 1 | awk '{ print $3 }' || true)"
+  case "$msg" in
+    *SignatureDoesNotMatch*) hint="the secret key does not match the access key" ;;
+    *InvalidAccessKeyId*) hint="the server does not know this access key" ;;
+    *AccessDenied*) hint="the user's policy does not allow this" ;;
+    *NoSuchBucket*) hint="the bucket does not exist" ;;
+    *Forbidden*) hint="refused: a wrong secret key, or a policy that does not allow this" ;;
+  esac
+  printf '%s%s%s\n' "${msg:-no error output}" "${status:+ (HTTP ${status})}" "${hint:+ — ${hint}}"
+}
+
+# Fails with one line unless the hub's bucket can be listed with the configured credentials (a
+# cheap listing of its top level), before a script reads or writes anything.
+hub_preflight() {
+  local rc=0
+  rclone lsjson --max-depth 1 "${HUB}/" >/dev/null 2>"$WORK/hub.err" || rc=$?
+  ((rc == 0)) && return 0
+  # rclone exits 3 ("directory not found") when the bucket itself is missing
+  ((rc == 3)) && die "backup hub ${BACKUP_S3_ENDPOINT}: bucket ${BACKUP_S3_BUCKET} does not exist (NoSuchBucket)"
+  die "backup hub ${BACKUP_S3_ENDPOINT} bucket ${BACKUP_S3_BUCKET} not reachable: $(rclone_cause "$WORK/hub.err")"
+}
+
 # Size in bytes of one object on a remote, or fails.
 object_bytes() {
   rclone size --json "$1" | jq -e '.bytes'

@@ -56,8 +56,7 @@ for db in "${databases[@]}"; do
   table_counts="$(jq -c --arg db "$db" --argjson n "$n" '. + {($db): $n}' <<<"$table_counts")"
 done
 
-rclone lsjson --max-depth 1 "${HUB}/" >/dev/null 2>"$WORK/hub.err" ||
-  die "backup hub ${BACKUP_S3_ENDPOINT} bucket ${BACKUP_S3_BUCKET} not reachable: $(last_line "$WORK/hub.err")"
+hub_preflight
 log "phase=preflight server=${server_major} client=${client_version} databases=${#databases[@]} bytes=0 seconds=$(seconds_since "$phase_ns")"
 
 # --- dump: pg_dumpall | zstd | rclone rcat, with tail/size/sha256 taken from the same stream ----
@@ -79,7 +78,7 @@ set -e
 wait
 
 # The upload first: when it dies, everything upstream dies of SIGPIPE (exit 141) and would be blamed.
-((statuses[4] == 0)) || die "upload to ${BACKUP_S3_ENDPOINT} failed (exit ${statuses[4]}): $(last_line "$WORK/rcat.err")"
+((statuses[4] == 0)) || die "upload to ${BACKUP_S3_ENDPOINT} failed (exit ${statuses[4]}): $(rclone_cause "$WORK/rcat.err")"
 ((statuses[0] == 0)) || die "pg_dumpall failed (exit ${statuses[0]}): $(last_line "$WORK/dump.err")"
 ((statuses[2] == 0)) || die "zstd failed (exit ${statuses[2]}): $(grep -v '^\*\*\*\|B of memory\|B =>' "$WORK/zstd.err" | tail -n 1)"
 ((statuses[1] == 0 && statuses[3] == 0)) || die "stream copy failed (tee exits ${statuses[1]}/${statuses[3]})"
@@ -102,7 +101,7 @@ log "phase=dump raw_bytes=${raw_bytes} bytes=${zst_bytes} seconds=$(seconds_sinc
 # --- commit: move into place, manifest, then the .sha256 marker last -------------------------
 phase_ns="$(now_ns)"
 rclone moveto "${HUB}/${tmp_key}" "${HUB}/${final_key}" 2>"$WORK/move.err" ||
-  die "could not move ${tmp_key} to ${final_key}: $(last_line "$WORK/move.err")"
+  die "could not move ${tmp_key} to ${final_key}: $(rclone_cause "$WORK/move.err")"
 moved=1
 duration="$(seconds_since "$started_ns")"
 manifest="$(jq -n \
@@ -114,8 +113,8 @@ manifest="$(jq -n \
     durationSeconds: $durationSeconds, pgDumpallVersion: $pgDumpallVersion, serverVersionNum: $serverVersionNum,
     databases: ($tableCounts | keys), tableCounts: $tableCounts}')"
 rclone rcat "${HUB}/${day_dir}/manifest.json" <<<"$manifest" 2>"$WORK/manifest.err" ||
-  die "could not write ${day_dir}/manifest.json: $(last_line "$WORK/manifest.err")"
+  die "could not write ${day_dir}/manifest.json: $(rclone_cause "$WORK/manifest.err")"
 printf '%s  full.sql.zst\n' "$sha256" | rclone rcat "${HUB}/${final_key}.sha256" 2>"$WORK/marker.err" ||
-  die "could not write the commit marker ${final_key}.sha256: $(last_line "$WORK/marker.err")"
+  die "could not write the commit marker ${final_key}.sha256: $(rclone_cause "$WORK/marker.err")"
 log "phase=commit key=${final_key}.sha256 bytes=${zst_bytes} seconds=$(seconds_since "$phase_ns")"
 log "backup OK key=${final_key} bytes=${zst_bytes} raw_bytes=${raw_bytes} sha256=${sha256} databases=${#databases[@]} seconds=${duration}"

@@ -36,7 +36,7 @@ phase_ns="$(now_ns)"
 # One recursive listing (--fast-list), selected with grep: a directory walk needs the server's
 # CommonPrefixes, which some S3 stand-ins (s3rver) do not return, and costs a request per day.
 listing="$(rclone lsf -R --fast-list --files-only "${HUB}/${BACKUP_PREFIX}/" 2>"$WORK/list.err")" ||
-  die "cannot list ${BACKUP_PREFIX}/ on the hub: $(last_line "$WORK/list.err")"
+  die "cannot list ${BACKUP_PREFIX}/ on the hub: $(rclone_cause "$WORK/list.err")"
 key=""
 while read -r day; do
   [[ -n "$day" ]] || continue
@@ -50,7 +50,7 @@ done < <(grep -E '^[0-9]{4}/[0-9]{2}/[0-9]{2}/full\.sql\.zst$' <<<"$listing" | s
 log "using backup ${key} (newest committed)"
 
 # --- download and verify the sha256 before touching PostgreSQL --------------------------------
-rclone copyto "${HUB}/${key}" "$WORK/full.sql.zst" 2>"$WORK/get.err" || die "cannot download ${key}: $(last_line "$WORK/get.err")"
+rclone copyto "${HUB}/${key}" "$WORK/full.sql.zst" 2>"$WORK/get.err" || die "cannot download ${key}: $(rclone_cause "$WORK/get.err")"
 expected="$(rclone cat "${HUB}/${key}.sha256" 2>"$WORK/get.err" | awk 'NR == 1 { print $1 }')"
 [[ "$expected" =~ ^[0-9a-f]{64}$ ]] || die "commit marker ${key}.sha256 is not a sha256sum line"
 actual="$(sha256sum "$WORK/full.sql.zst" | cut -d' ' -f1)"
@@ -136,5 +136,5 @@ summary="$(jq -n --arg backup "$key" --argjson bytes "$bytes" --argjson database
   '{result: "ok", backup: $backup, bytes: $bytes, databasesRestored: $databases, restoreSeconds: $restoreSeconds,
     totalSeconds: $totalSeconds, finishedAt: $finishedAt}')"
 report="${BACKUP_PREFIX}/_drills/$(date -u +%Y-%m-%dT%H%M%SZ).json"
-rclone rcat "${HUB}/${report}" <<<"$summary" 2>"$WORK/report.err" || die "could not upload the drill report ${report}: $(last_line "$WORK/report.err")"
+rclone rcat "${HUB}/${report}" <<<"$summary" 2>"$WORK/report.err" || die "could not upload the drill report ${report}: $(rclone_cause "$WORK/report.err")"
 log "drill OK backup=${key} bytes=${bytes} databases=${#restored[@]} restore_seconds=${restore_seconds} report=${report}"

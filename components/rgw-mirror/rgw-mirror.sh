@@ -32,6 +32,7 @@ hub_remote_from_env
 s3_remote src Ceph "$SOURCE_S3_ENDPOINT" "${SOURCE_S3_REGION:-us-east-1}" "$SOURCE_S3_ACCESS_KEY_ID" "$SOURCE_S3_SECRET_ACCESS_KEY"
 require_commands rclone jq sort comm wc
 make_work_dir "${TMPDIR:-/tmp}"
+hub_preflight
 
 started_ns="$(now_ns)"
 started_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -61,7 +62,7 @@ upload_report() {
     --argjson durationSeconds "$(seconds_since "$started_ns")" --arg result "$status" --argjson buckets "$results" \
     '{mode: $mode, result: $result, startedAt: $startedAt, finishedAt: $finishedAt, durationSeconds: $durationSeconds, buckets: $buckets}' |
     rclone rcat "${HUB}/${report_key}" 2>"$WORK/report.err" ||
-    die "could not upload the report ${report_key}: $(last_line "$WORK/report.err")"
+    die "could not upload the report ${report_key}: $(rclone_cause "$WORK/report.err")"
   log "report ${report_key} result=${status} buckets=$(jq length <<<"$results")"
 }
 
@@ -69,9 +70,9 @@ if [[ -n "${RGW_BUCKETS:-}" ]]; then
   IFS=',' read -r -a buckets <<<"${RGW_BUCKETS// /}"
 else
   if ! listing="$(rclone lsf --dirs-only "src:" 2>"$WORK/list.err")"; then
-    record "*" "$(jq -n --arg e "cannot list the source's buckets: $(last_line "$WORK/list.err")" '{error: $e, errors: 1}')"
+    record "*" "$(jq -n --arg e "cannot list the source's buckets: $(rclone_cause "$WORK/list.err")" '{error: $e, errors: 1}')"
     upload_report failed
-    die "cannot list the source's buckets at ${SOURCE_S3_ENDPOINT}: $(last_line "$WORK/list.err")"
+    die "cannot list the source's buckets at ${SOURCE_S3_ENDPOINT}: $(rclone_cause "$WORK/list.err")"
   fi
   mapfile -t buckets < <(grep -v '^$' <<<"${listing//\//}" || true)
 fi
@@ -82,14 +83,14 @@ for b in "${buckets[@]}"; do
   bucket_ns="$(now_ns)"
   dest="${HUB}/${b}"
   keys "$dest" "$WORK/dst.keys" || {
-    record "$b" "$(jq -n --arg e "cannot list the mirror: $(last_line "$WORK/list.err")" '{error: $e, errors: 1}')"
-    log "bucket=${b} FAILED: cannot list the mirror: $(last_line "$WORK/list.err")"
+    record "$b" "$(jq -n --arg e "cannot list the mirror: $(rclone_cause "$WORK/list.err")" '{error: $e, errors: 1}')"
+    log "bucket=${b} FAILED: cannot list the mirror: $(rclone_cause "$WORK/list.err")"
     failed=1
     continue
   }
   mirrored="$(wc -l <"$WORK/dst.keys" | tr -d ' ')"
   if ! keys "src:${b}" "$WORK/src.keys"; then
-    cause="$(last_line "$WORK/list.err")"
+    cause="$(rclone_cause "$WORK/list.err")"
     if [[ "$MIRROR_MODE" == sync && "$mirrored" -gt 0 ]]; then
       log "refusing to sync ${b}: the source cannot be listed (${cause}) while its mirror has ${mirrored} objects"
     else

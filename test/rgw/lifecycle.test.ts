@@ -1,8 +1,8 @@
 /**
  * The hub's lifecycle promise on a real RGW (issue #11, §3): the lifecycle rules the program renders
  * (homelab, retentionDays patched to 2) are applied as MinIO would store them, with a
- * lifecycle "day" of DAY seconds (`rgw lc debug interval`), and RGW's own lifecycle code (one pass
- * after each offload run, `radosgw-admin lc process`) expires:
+ * lifecycle "day" of DAY seconds (`rgw lc debug interval`), and RGW's own lifecycle code (passes
+ * of `radosgw-admin lc process`, back to back, while the offload runs every quarter day) expires:
  * dated dumps and snapshots, and every noncurrent version — never the current objects of a Kopia
  * repository or a mirror, and never the etcd server token, which the offload refreshes at half the
  * retention (the program's TOKEN_REFRESH_SECONDS, scaled to the short day).
@@ -19,9 +19,10 @@ import { hubPlanFromProgram } from "../support/rgw-hub";
 import { Hub, startHub, Writer } from "./hub";
 
 /**
- * Seconds in a lifecycle "day" here. One lifecycle pass over the hub's four buckets takes ~8 s
- * (RGW 16 spends ~2 s per bucket draining its work queue), so a shorter day would let the token's
- * age run past a refresh between two runs of the offload, which real timers do not do.
+ * Seconds in a lifecycle "day" here. Lifecycle passes run back to back, as the gateway's thread
+ * would; one pass over the hub's four buckets takes ~8 s (RGW 16 spends ~2 s per bucket draining a
+ * work queue). The offload "timer" runs every quarter day, so the token is at most 1.25 days old
+ * when a pass looks at it, against the 2 days after which it would expire.
  */
 const DAY = 8;
 const RETENTION_DAYS = 2;
@@ -104,19 +105,27 @@ describe(`lifecycle on RGW, one day = ${DAY} s, retentionDays = ${RETENTION_DAYS
     expect((await state(pgW.bucket)).current).toEqual(dump);
     expect((await state(etcdW.bucket)).current).toEqual([`cp-1/${snapshotName(0)}`, `cp-1/${snapshotName(0)}.sha256`, "cp-1/server-token", "cp-2/server-token"]);
 
-    // the nodes' timer keeps running (every half short day); the lifecycle thread does its work
+    // the lifecycle runs pass after pass; the nodes' timer runs every quarter day
+    let stop = false;
+    const lifecycle = (async () => {
+      while (!stop) await hub.rgw.runLifecycle();
+    })();
     const tokenSeen: boolean[] = [];
     const start = Date.now();
     let done = false;
-    while (!done && Date.now() - start < 12 * DAY * 1000) {
-      await sleep((DAY * 1000) / 4);
-      expect(offload(refreshed, "cp-1", TOKEN_REFRESH).status).toBe(0);
-      hub.rgw.runLifecycle();
-      const etcd = await state(etcdW.bucket);
-      tokenSeen.push(etcd.current.includes("cp-1/server-token"));
-      const pgState = await state(pgW.bucket);
-      done = pgState.current.length === 0 && pgState.noncurrent.length === 0 && !etcd.current.includes(`cp-1/${snapshotName(0)}`)
-        && !etcd.noncurrent.some((k) => k.includes(snapshotName(0))) && !etcd.current.includes("cp-2/server-token");
+    try {
+      while (!done && Date.now() - start < 12 * DAY * 1000) {
+        await sleep((DAY * 1000) / 4);
+        expect(offload(refreshed, "cp-1", TOKEN_REFRESH).status).toBe(0);
+        const etcd = await state(etcdW.bucket);
+        tokenSeen.push(etcd.current.includes("cp-1/server-token"));
+        const pgState = await state(pgW.bucket);
+        done = pgState.current.length === 0 && pgState.noncurrent.length === 0 && !etcd.current.includes(`cp-1/${snapshotName(0)}`)
+          && !etcd.noncurrent.some((k) => k.includes(snapshotName(0))) && !etcd.current.includes("cp-2/server-token");
+      }
+    } finally {
+      stop = true;
+      await lifecycle;
     }
     const days = (Date.now() - start) / 1000 / DAY;
 
@@ -128,15 +137,14 @@ describe(`lifecycle on RGW, one day = ${DAY} s, retentionDays = ${RETENTION_DAYS
     // the refreshed token was never missing, for longer than the retention
     expect(days).toBeGreaterThan(RETENTION_DAYS);
     expect(tokenSeen.every(Boolean)).toBe(true);
-    expect(tokenSeen.length).toBeGreaterThan(RETENTION_DAYS);
+    expect(tokenSeen.length).toBeGreaterThan(4 * RETENTION_DAYS);
 
     // repositories and mirrors: current objects kept; the overwritten version expires
     for (const w of keepers) {
       let s = await state(w.bucket);
       const deadline = Date.now() + 6 * DAY * 1000;
       while (s.noncurrent.length > 0 && Date.now() < deadline) {
-        await sleep(DAY * 1000);
-        hub.rgw.runLifecycle();
+        await hub.rgw.runLifecycle();
         s = await state(w.bucket);
       }
       expect(`${w.bucket}: ${JSON.stringify(s)}`).toBe(`${w.bucket}: ${JSON.stringify({ current: ["kopia.maintenance", "kopia.repository", "p0001"], noncurrent: [] })}`);

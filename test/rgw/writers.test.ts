@@ -6,7 +6,7 @@
  * evaluates the policy — not by a simulator.
  */
 import {
-  CreateBucketCommand, DeleteBucketCommand, DeleteBucketLifecycleCommand, DeleteObjectCommand, GetBucketLifecycleConfigurationCommand,
+  AbortMultipartUploadCommand, CreateMultipartUploadCommand, GetBucketLocationCommand, ListPartsCommand, UploadPartCommand, CreateBucketCommand, DeleteBucketCommand, DeleteBucketLifecycleCommand, DeleteObjectCommand, GetBucketLifecycleConfigurationCommand,
   GetBucketVersioningCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListObjectVersionsCommand,
   PutBucketLifecycleConfigurationCommand, PutBucketPolicyCommand, PutBucketVersioningCommand, PutObjectCommand,
 } from "@aws-sdk/client-s3";
@@ -62,24 +62,42 @@ describe("every writer, as its own RGW user with the rendered policy", () => {
     }
   });
 
-  it("has no access at all to another path's bucket", async () => {
+  it("may run, list and abort a multipart upload and read its bucket's location (rclone, Velero and Kopia do)", async () => {
     const seen: string[] = [];
     for (const w of hub.writers) {
       const s3 = as(w);
-      for (const other of hub.writers.filter((o) => o.bucket !== w.bucket)) {
+      const Key = "rgw-tier/multipart";
+      const up = await s3.send(new CreateMultipartUploadCommand({ Bucket: w.bucket, Key }));
+      for (const [op, call] of [
+        ["UploadPart", () => s3.send(new UploadPartCommand({ Bucket: w.bucket, Key, UploadId: up.UploadId, PartNumber: 1, Body: Buffer.alloc(5 * 1024 * 1024) }))],
+        ["ListParts", () => s3.send(new ListPartsCommand({ Bucket: w.bucket, Key, UploadId: up.UploadId }))],
+        ["ListMultipartUploads", () => s3.send(new ListMultipartUploadsCommand({ Bucket: w.bucket }))],
+        ["AbortMultipartUpload", () => s3.send(new AbortMultipartUploadCommand({ Bucket: w.bucket, Key, UploadId: up.UploadId }))],
+        ["GetBucketLocation", () => s3.send(new GetBucketLocationCommand({ Bucket: w.bucket }))],
+      ] as const) {
+        const got = await outcome(call());
+        if (got !== "OK") seen.push(`${w.user} ${op}: ${got}`);
+      }
+    }
+    expect(seen).toEqual([]);
+    for (const w of hub.writers) expect((await hub.admin.send(new ListMultipartUploadsCommand({ Bucket: w.bucket }))).Uploads ?? []).toEqual([]);
+  }, 60_000);
+
+  it("has no access at all to another path's bucket", async () => {
+    const denials = await Promise.all(hub.writers.flatMap((w) => {
+      const s3 = as(w);
+      return hub.writers.filter((o) => o.bucket !== w.bucket).flatMap((other) => {
         const b = other.bucket;
-        for (const [op, call] of [
+        return ([
           ["list", () => s3.send(new ListObjectsV2Command({ Bucket: b }))],
           ["get", () => s3.send(new GetObjectCommand({ Bucket: b, Key: PROBE }))],
           ["put", () => s3.send(new PutObjectCommand({ Bucket: b, Key: "intruder", Body: "x" }))],
           ["delete", () => s3.send(new DeleteObjectCommand({ Bucket: b, Key: PROBE }))],
-        ] as const) {
-          const got = await outcome(call());
-          if (got !== "AccessDenied") seen.push(`${w.user} ${op} ${b}: ${got}`);
-        }
-      }
-    }
-    expect(seen).toEqual([]);
+        ] as const).map(async ([op, call]) => `${w.user} ${op} ${b}: ${await outcome(call())}`);
+      });
+    }));
+    expect(denials).toHaveLength(8 * 7 * 4);
+    expect(denials.filter((d) => !d.endsWith(": AccessDenied"))).toEqual([]);
     for (const w of hub.writers) expect(keys(w.bucket, "rgw-tier/")).toEqual([PROBE]);
   }, 60_000);
 

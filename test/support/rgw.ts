@@ -15,6 +15,7 @@
  * - RGW lets any user create buckets unless its `max_buckets` is negative; MinIO refuses a user
  *   whose policy lacks s3:CreateBucket, so writers are created with `--max-buckets=-1`.
  */
+import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { randomBytes, randomUUID } from "crypto";
@@ -49,7 +50,7 @@ export interface Rgw {
    * (RGWLC::process, what the gateway's thread runs on its schedule). With `lcDaySeconds`, rule
    * days are that many seconds of object age.
    */
-  runLifecycle(): void;
+  runLifecycle(): Promise<void>;
   /** Stops only radosgw (the data stays in the OSD), for hub-restart faults. */
   stopGateway(): Promise<void>;
   startGateway(): Promise<void>;
@@ -144,7 +145,8 @@ rgw lc debug interval = ${opts.lcDaySeconds ?? 0}
 rgw lifecycle work time = 00:00-23:59
 rgw lc max worker = 1
 # lifecycle runs when a test calls runLifecycle(); the gateway's own thread would hold the shard
-# locks (radosgw-admin then waits ~10 s) and visits 8 buckets only every 30 s or so
+# locks (radosgw-admin then waits ~10 s) and visits 8 buckets only every 30 s or so. A pass costs
+# ~2 s per bucket holding objects (RGW 16 drains a work queue per bucket).
 rgw enable lc threads = false
 rgw thread pool size = 64
 `;
@@ -245,8 +247,9 @@ export async function startRgw(opts: RgwOptions = {}): Promise<Rgw> {
       iamClients.set(admin.user, iam);
       await iam.send(new PutUserPolicyCommand({ UserName: user, PolicyName: policyName, PolicyDocument: policy }));
     },
-    runLifecycle() {
-      radosgwAdmin("lc", "process");
+    async runLifecycle() {
+      await new Promise<void>((resolve, reject) => execFile("radosgw-admin", ["-c", cfg, "-n", "client.admin", "lc", "process"], { timeout: 120_000 },
+        (err, _out, stderr) => (err ? reject(new Error(`radosgw-admin lc process: ${err.message} ${stderr}`)) : resolve())));
     },
     async stopGateway() {
       await gateway?.stop();

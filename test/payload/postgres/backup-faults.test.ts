@@ -63,7 +63,7 @@ describe("pg-backup.sh under faults", () => {
   it("the bucket missing: exits non-zero naming the bucket", () => {
     const res = runScript(scripts, scriptName.backup, env("no-such-bucket"));
     expect(res.status).not.toBe(0);
-    expect(res.output).toContain("bucket no-such-bucket not reachable");
+    expect(res.output).toContain(`FAILED: backup hub ${s3.endpoint}: bucket no-such-bucket does not exist (NoSuchBucket)`);
     expect(res.seconds).toBeLessThan(60);
   });
 
