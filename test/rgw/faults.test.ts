@@ -5,31 +5,19 @@
  * cause that names the problem, nothing committed, no secret in the log.
  */
 import { ListMultipartUploadsCommand } from "@aws-sdk/client-s3";
-import { ETCD_SCRIPTS } from "../../components/etcd-offload/scripts";
-import { RGW_SCRIPTS } from "../../components/rgw-mirror/scripts";
-import { controlPlaneNode, realSnapshots, snapshotName } from "../support/etcd-node";
+import { controlPlaneNode, snapshotName } from "../support/etcd-node";
 import { startPostgres, PgServer } from "../support/postgres";
 import { listObjects } from "../support/rclone";
-import { runScript, s3Env, stageScripts, startScript } from "../support/scripts";
-import { PREFIX as PG_PREFIX, scriptName, seedBulk, seedSource, stagePostgresScripts, todayDir } from "../payload/postgres/fixtures";
-import { Hub, startHub, Writer } from "./hub";
+import { runScript, s3Env, startScript } from "../support/scripts";
+import { PREFIX as PG_PREFIX, scriptName, todayDir } from "../payload/postgres/fixtures";
+import { Hub, scriptWorld, ScriptWorld, Writer } from "./hub";
 
+const world = scriptWorld({ stacks: ["homelab"], snapshots: 1, bulkMb: 25 });
 let hub: Hub;
 let pg: PgServer;
 let snapshots: Buffer[];
-const scripts = { postgres: "", etcd: "", mirror: "" };
-
-beforeAll(async () => {
-  [hub, pg, snapshots] = await Promise.all([startHub({ stacks: ["homelab"] }), startPostgres({ password: "src-Pa55-never-logged" }), realSnapshots(1)]);
-  seedSource(pg);
-  seedBulk(pg, 25);
-  scripts.postgres = stagePostgresScripts();
-  scripts.etcd = stageScripts(ETCD_SCRIPTS);
-  scripts.mirror = stageScripts(RGW_SCRIPTS);
-}, 180_000);
-afterAll(async () => {
-  await Promise.all([hub?.rgw.stop(), pg?.stop()]);
-}, 60_000);
+let scripts: ScriptWorld["scripts"];
+beforeAll(() => ({ hub, pg, snapshots, scripts } = world));
 
 const keys = (bucket: string) => listObjects(hub.rgw.admin, bucket).map((o) => o.Path).sort();
 const lastLine = (output: string) => output.trim().split("\n").pop() as string;

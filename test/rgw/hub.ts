@@ -5,7 +5,13 @@
  */
 import { S3Client } from "@aws-sdk/client-s3";
 import { BACKUP_PATHS, PATH_KEYS, PathKey } from "../../components/lib/backup-paths";
+import { ETCD_SCRIPTS } from "../../components/etcd-offload/scripts";
+import { RGW_SCRIPTS } from "../../components/rgw-mirror/scripts";
+import { seedBulk, seedSource, stagePostgresScripts } from "../payload/postgres/fixtures";
+import { realSnapshots } from "../support/etcd-node";
+import { startPostgres, PgServer } from "../support/postgres";
 import { runStackIsolated } from "../support/program";
+import { stageScripts } from "../support/scripts";
 import { startRgw, Rgw, RgwOptions, RgwUser } from "../support/rgw";
 import { applyHubPlan, HubPlan, hubPlanFromProgram } from "../support/rgw-hub";
 
@@ -72,4 +78,34 @@ export async function outcome(call: Promise<unknown>): Promise<string> {
   } catch (err) {
     return (err as { name?: string }).name ?? String(err);
   }
+}
+
+/** What a file that runs the writers' scripts needs, ready after its first beforeAll. */
+export interface ScriptWorld {
+  hub: Hub;
+  /** The source cluster: several databases and roles (payload fixtures), plus `bulkMb` of rows. */
+  pg: PgServer;
+  /** Real etcd 3.4 snapshots. */
+  snapshots: Buffer[];
+  scripts: { postgres: string; etcd: string; mirror: string };
+}
+
+/**
+ * Registers the hooks that start a hub (RGW with the rendered hub applied), a seeded source
+ * PostgreSQL and `snapshots` real etcd snapshots, stage the three writers' scripts, and stop
+ * everything after the file. `bulkMb` of poorly compressible rows make the dump a real multipart
+ * upload (25 → ~9 MB compressed, two parts at S3_CHUNK_SIZE=5Mi).
+ */
+export function scriptWorld(opts: Parameters<typeof startHub>[0] & { snapshots: number; bulkMb: number }): ScriptWorld {
+  const world = { scripts: { postgres: "", etcd: "", mirror: "" } } as ScriptWorld;
+  beforeAll(async () => {
+    [world.hub, world.pg, world.snapshots] = await Promise.all([startHub(opts), startPostgres({ password: "src-Pa55-never-logged" }), realSnapshots(opts.snapshots)]);
+    seedSource(world.pg);
+    if (opts.bulkMb > 0) seedBulk(world.pg, opts.bulkMb);
+    world.scripts = { postgres: stagePostgresScripts(), etcd: stageScripts(ETCD_SCRIPTS), mirror: stageScripts(RGW_SCRIPTS) };
+  }, 180_000);
+  afterAll(async () => {
+    await Promise.all([world.hub?.rgw.stop(), world.pg?.stop()]);
+  }, 60_000);
+  return world;
 }

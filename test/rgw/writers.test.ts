@@ -13,32 +13,20 @@ import {
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { ETCD_SCRIPTS } from "../../components/etcd-offload/scripts";
-import { RGW_SCRIPTS } from "../../components/rgw-mirror/scripts";
-import { controlPlaneNode, NODE_TOKEN, realSnapshots, snapshotName } from "../support/etcd-node";
+import { controlPlaneNode, NODE_TOKEN, snapshotName } from "../support/etcd-node";
 import { startPostgres, PgServer } from "../support/postgres";
 import { listObjects, readObject } from "../support/rclone";
-import { runScript, s3Env, stageScripts } from "../support/scripts";
-import { PREFIX as PG_PREFIX, scriptName, seedBulk, seedSource, stagePostgresScripts, todayDir } from "../payload/postgres/fixtures";
-import { Hub, outcome, startHub, Writer } from "./hub";
+import { runScript, s3Env } from "../support/scripts";
+import { PREFIX as PG_PREFIX, scriptName, todayDir } from "../payload/postgres/fixtures";
+import { Hub, outcome, scriptWorld, ScriptWorld, Writer } from "./hub";
 import { runbookRecovery } from "./runbook";
 
+const world = scriptWorld({ snapshots: 2, bulkMb: 25 });
 let hub: Hub;
 let pg: PgServer;
 let snapshots: Buffer[];
-const scripts = { postgres: "", etcd: "", mirror: "" };
-
-beforeAll(async () => {
-  [hub, pg, snapshots] = await Promise.all([startHub(), startPostgres({ password: "src-Pa55-never-logged" }), realSnapshots(2)]);
-  seedSource(pg);
-  seedBulk(pg, 25); // ~9 MB compressed: the upload is a real multipart upload at S3_CHUNK_SIZE=5Mi
-  scripts.postgres = stagePostgresScripts();
-  scripts.etcd = stageScripts(ETCD_SCRIPTS);
-  scripts.mirror = stageScripts(RGW_SCRIPTS);
-}, 180_000);
-afterAll(async () => {
-  await Promise.all([hub?.rgw.stop(), pg?.stop()]);
-}, 60_000);
+let scripts: ScriptWorld["scripts"];
+beforeAll(() => ({ hub, pg, snapshots, scripts } = world));
 
 const keys = (bucket: string, prefix = "") => listObjects(hub.rgw.admin, `${bucket}/${prefix}`).map((o) => `${prefix}${o.Path}`).sort();
 const as = (w: Writer) => hub.rgw.s3(w);
