@@ -43,6 +43,8 @@ async function main() {
     buckets: hub.buckets,
     /** Writer credentials per path: `pulumi stack output --show-secrets writerCredentials`. */
     writerCredentials: pulumi.secret(hub.writers),
+    /** The read-only hub user (hub exporter, `npm run status`): `pulumi stack output --show-secrets hubReader`. */
+    hubReader: pulumi.secret(hub.reader),
   };
 }
 

@@ -26,6 +26,9 @@ import { RGW_CRONJOB } from "./rgw-mirror";
 import { veleroAlerts } from "./velero/alerts";
 import { VELERO_SCHEDULE_OBJECT } from "./velero/values";
 import { volsyncAlerts } from "./volsync/alerts";
+import { HubStatus } from "./hub-status";
+import { hubAlerts } from "./hub-status/alerts";
+import { hubPaths } from "./hub-status/paths";
 
 export interface PathContext {
   loaded: LoadedConfig;
@@ -122,7 +125,10 @@ export function volsyncPath(ctx: PathContext): Volsync | undefined {
 
 /** Every enabled path's alert group (contract 4), in one list for Prometheus and Grafana alike. */
 export function alertGroups(config: LoadedConfig["config"]): AlertGroup[] {
-  const groups: AlertGroup[] = [minioAlerts()];
+  const groups: AlertGroup[] = [
+    minioAlerts(),
+    hubAlerts({ restoreBudgetSeconds: config.monitoring.restoreBudgetSeconds, intervalSeconds: config.monitoring.hubExporterIntervalSeconds }),
+  ];
   if (config.paths.velero) groups.push(veleroAlerts(VELERO_SCHEDULE_OBJECT));
   if (config.paths.postgres) groups.push(postgresAlerts(config.namespaces.apps));
   if (config.paths.rgwMirror) groups.push(rgwMirrorAlerts(config.namespaces.apps, RGW_CRONJOB));
@@ -153,6 +159,18 @@ export function observability(ctx: PathContext): void {
     groups,
     requires: ctx.prometheusCrds,
   }, k8sOpts(ctx));
+  if (config.images.toolbox) {
+    new HubStatus("hub-status", {
+      namespace: config.namespaces.monitoring,
+      image: config.images.toolbox,
+      hub: { endpoint: config.hub.endpoint, region: config.hub.region, caBundle: config.hub.caBundle },
+      reader: ctx.hub.reader,
+      paths: hubPaths(config),
+      intervalSeconds: config.monitoring.hubExporterIntervalSeconds,
+      selectorLabels: config.monitoring.selectorLabels,
+      requires: ctx.prometheusCrds,
+    }, k8sOpts(ctx));
+  }
   if (!config.grafana || !ctx.providers.grafana) return;
   new GrafanaBackups("grafana", {
     folder: config.grafana.folder,

@@ -26,6 +26,10 @@ export const monitoringSchema = z.strictObject({
   hubAddress: z.ipv4({ error: "must be an IPv4 address" }).optional(),
   /** Existing Secret in namespaces.monitoring with a MinIO Prometheus bearer token (`mc admin prometheus generate`); omit for public metrics. */
   minioBearerTokenSecret: z.strictObject({ name: z.string().min(1), key: z.string().min(1) }).optional(),
+  /** Restore-drill RTO budget: RestoreDrillSlow fires when the last drill's restore took longer. Default 3600. */
+  restoreBudgetSeconds: z.number().int("must be a whole number of seconds").min(60, "must be at least 60 seconds").default(3600),
+  /** Seconds between two listings of the hub by the hub exporter. Default 300. */
+  hubExporterIntervalSeconds: z.number().int("must be a whole number of seconds").min(30, "must be at least 30 seconds").max(3600, "must be at most 3600 seconds").default(300),
 });
 
 export const veleroSchema = z.strictObject({

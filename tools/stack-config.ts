@@ -7,7 +7,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { SECRET_KEYS } from "../config/schema";
+import { SECRET_KEYS, StackConfig, parseConfig } from "../config/schema";
+import { splitConfig } from "../config/load";
 
 export interface StackConfigFiles {
   project: string;
@@ -91,4 +92,16 @@ export function readStackConfig(root: string, stack: string): StackConfigFiles {
     }
   }
   return { project: name, config, secretKeys, placeholders };
+}
+
+/**
+ * A committed stack's config, validated as the program validates it (parseConfig), without running
+ * the program: for tools that need the config only (`npm run status`). Throws ConfigError or
+ * StackFileError with every problem.
+ */
+export function parseStackConfig(root: string, stack: string): StackConfig {
+  const files = readStackConfig(root, stack);
+  const secretKeys = new Set(files.secretKeys);
+  const { values, presence } = splitConfig(files.project, files.config, (k) => secretKeys.has(k));
+  return parseConfig(values, presence);
 }

@@ -18,6 +18,7 @@ declare -A PROVIDES=(
   [postgresql-15]=/usr/lib/postgresql/15/bin/initdb
   [postgresql-client-15]=/usr/lib/postgresql/15/bin/psql
   [systemd]=/usr/bin/systemd-analyze
+  [socat]=/usr/bin/socat
   # the rgw tier (test/rgw/): a real S3 server, Ceph RGW 16.2 (one mon, one OSD, radosgw)
   [ceph-mon]=/usr/bin/ceph-mon
   [ceph-osd]=/usr/bin/ceph-osd

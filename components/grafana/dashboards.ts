@@ -128,5 +128,12 @@ export function overviewDashboard(a: OverviewArgs): Dashboard {
       { type: "stat", title: "Volsync: failed backups (1d)", w: 12, queries: [{ expr: 'sum(increase(volsync_kopia_operation_failure_total{role="source",operation="backup"}[1d]))' }] },
     );
   }
+  // Hub truth (hub exporter): what is committed in each bucket, whatever the jobs report.
+  rows.push(
+    { type: "stat", title: "Hub: newest committed backup age per path", unit: "s", w: 12, queries: [{ expr: "time() - max by (path) (backup_hub_newest_backup_timestamp_seconds)", legend: "{{path}}" }] },
+    { type: "stat", title: "Hub: newest committed backup size per path", unit: "bytes", w: 12, queries: [{ expr: "max by (path) (backup_hub_newest_backup_bytes)", legend: "{{path}}" }] },
+    { type: "timeseries", title: "Hub: bytes per bucket", unit: "bytes", w: 12, queries: [{ expr: "max by (bucket) (backup_hub_bucket_bytes)", legend: "{{bucket}}" }] },
+    { type: "stat", title: "Hub: last restore drill RTO", unit: "s", w: 12, queries: [{ expr: "max by (path) (backup_hub_drill_last_restore_seconds)", legend: "{{path}}" }] },
+  );
   return dashboard("homelab-backups-overview", "Backup overview", rows, a.datasourceUid);
 }

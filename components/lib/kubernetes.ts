@@ -204,3 +204,27 @@ export function scriptContainer(c: {
     securityContext: restrictedContainerSecurity(),
   };
 }
+
+/** A one-replica Deployment of a hardened toolbox container (no service account token). */
+export function toolboxDeployment(d: {
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
+  annotations?: Record<string, string>;
+  container: Input.Container;
+  volumes: Input.Volume[];
+}): k8s.types.input.apps.v1.Deployment {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: d.name, namespace: d.namespace, labels: d.labels, ...(d.annotations ? { annotations: d.annotations } : {}) },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { "app.kubernetes.io/name": d.name } },
+      template: {
+        metadata: { labels: d.labels },
+        spec: { securityContext: restrictedPodSecurity(), automountServiceAccountToken: false, containers: [d.container], volumes: d.volumes },
+      },
+    },
+  };
+}

@@ -6,7 +6,7 @@ import * as minio from "@pulumi/minio";
 import * as pulumi from "@pulumi/pulumi";
 import { BACKUP_PATHS, PathKey, bucketName, writerUserName } from "../lib/backup-paths";
 import { LifecycleRule, lifecycleRules } from "./ilm";
-import { PolicyDocument, writerPolicy } from "./policies";
+import { PolicyDocument, readerPolicy, writerPolicy } from "./policies";
 
 export interface MinioHubArgs {
   /** Bucket and writer-user name prefix, e.g. `homelab-backup`. Required. */
@@ -48,6 +48,12 @@ export function hubPlan(args: MinioHubArgs): PathPlan[] {
   });
 }
 
+/** The hub's one read-only user (hub exporter, `npm run status`): `<bucketPrefix>-hub-reader`. */
+export function readerPlan(args: Pick<MinioHubArgs, "bucketPrefix">, plans: PathPlan[]): { user: string; policyName: string; policy: PolicyDocument } {
+  const user = `${args.bucketPrefix}-hub-reader`;
+  return { user, policyName: `${user}-read`, policy: readerPolicy(plans.map((p) => p.bucket)) };
+}
+
 /** S3 credentials of one writer; both values are Pulumi secrets. */
 export interface WriterCredentials {
   accessKeyId: pulumi.Output<string>;
@@ -59,10 +65,13 @@ export class MinioHub extends pulumi.ComponentResource {
   public readonly buckets: Partial<Record<PathKey, pulumi.Output<string>>> = {};
   /** Writer credentials per served path (secrets). */
   public readonly writers: Partial<Record<PathKey, WriterCredentials>> = {};
+  /** The read-only hub user's credentials (secrets). */
+  public readonly reader: WriterCredentials;
 
   constructor(name: string, args: MinioHubArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homelab-backups:index:MinioHub", name, {}, opts);
-    for (const plan of hubPlan(args)) {
+    const plans = hubPlan(args);
+    for (const plan of plans) {
       const role = `${name}-${BACKUP_PATHS[plan.key].bucketSuffix}`;
       // forceDestroy stays false: MinIO refuses to delete a bucket that still holds backups.
       const bucket = new minio.S3Bucket(`${role}-bucket`, { bucket: plan.bucket, acl: "private", forceDestroy: false }, { parent: this });
@@ -78,6 +87,11 @@ export class MinioHub extends pulumi.ComponentResource {
       this.buckets[plan.key] = bucket.bucket;
       this.writers[plan.key] = { accessKeyId: pulumi.secret(user.name), secretAccessKey: pulumi.secret(user.secret) };
     }
-    this.registerOutputs({ buckets: this.buckets, writers: this.writers });
+    const rp = readerPlan(args, plans);
+    const reader = new minio.IamUser(`${name}-reader`, { name: rp.user, forceDestroy: true }, { parent: this });
+    const readerPolicyResource = new minio.IamPolicy(`${name}-reader-policy`, { name: rp.policyName, policy: JSON.stringify(rp.policy) }, { parent: this });
+    new minio.IamUserPolicyAttachment(`${name}-reader-attachment`, { userName: reader.name, policyName: readerPolicyResource.name }, { parent: this });
+    this.reader = { accessKeyId: pulumi.secret(reader.name), secretAccessKey: pulumi.secret(reader.secret) };
+    this.registerOutputs({ buckets: this.buckets, writers: this.writers, reader: this.reader });
   }
 }

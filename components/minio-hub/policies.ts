@@ -47,3 +47,17 @@ export function writerPolicy(bucket: string, deletes: DeleteRights): PolicyDocum
   }
   return { Version: "2012-10-17", Statement: statements };
 }
+
+/**
+ * The hub reader's policy (hub exporter, `npm run status`): list every served bucket and read its
+ * objects — nothing else: no writes, no deletes, no versions, no bucket settings.
+ */
+export function readerPolicy(buckets: string[]): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "ListServedBuckets", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: buckets.map((b) => bucketArn(b)) },
+      { Sid: "ReadServedObjects", Effect: "Allow", Action: ["s3:GetObject"], Resource: buckets.map((b) => objectsArn(b)) },
+    ],
+  };
+}

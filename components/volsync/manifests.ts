@@ -18,6 +18,7 @@ import {
   scriptContainer,
   scriptVolumes,
   SCRIPT_TMP_SIZE,
+  toolboxDeployment,
 } from "../lib/kubernetes";
 
 export const VOLSYNC_CHART = "volsync";
@@ -278,24 +279,14 @@ export function kopiaUiDeployment(a: Omit<MaintenanceArgs, "apps" | "serviceAcco
     resources: MAINTENANCE_RESOURCES,
     extraMounts: repo.mounts,
   });
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name: KOPIA_UI, namespace: a.namespace, labels: lbls, annotations: { "homelab-backups/authentication": "none; ClusterIP only, use kubectl port-forward" } },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: { "app.kubernetes.io/name": KOPIA_UI } },
-      template: {
-        metadata: { labels: lbls },
-        spec: {
-          securityContext: restrictedPodSecurity(),
-          automountServiceAccountToken: false,
-          containers: [{ ...container, ports: [{ name: "http", containerPort: KOPIA_UI_PORT }] }],
-          volumes: [...scriptVolumes(a.configMap, "4Gi").volumes, ...repo.volumes],
-        },
-      },
-    },
-  };
+  return toolboxDeployment({
+    name: KOPIA_UI,
+    namespace: a.namespace,
+    labels: lbls,
+    annotations: { "homelab-backups/authentication": "none; ClusterIP only, use kubectl port-forward" },
+    container: { ...container, ports: [{ name: "http", containerPort: KOPIA_UI_PORT }] },
+    volumes: [...scriptVolumes(a.configMap, "4Gi").volumes, ...repo.volumes],
+  });
 }
 
 export function kopiaUiService(namespace: string): k8s.types.input.core.v1.Service {

@@ -29,6 +29,8 @@ export interface Hub {
   writer(key: PathKey, stack?: Stack): Writer;
   /** Every writer the rendered stacks declare. */
   writers: Writer[];
+  /** The read-only hub user of a stack (`<prefix>-hub-reader`). */
+  reader(stack?: Stack): RgwUser;
   admin: S3Client;
 }
 
@@ -51,13 +53,19 @@ export async function startHub(opts: RgwOptions & { stacks?: Stack[]; patch?: (c
         if (creds) writers.push({ ...creds, key, stack, bucket: `${PREFIX[stack]}-${BACKUP_PATHS[key].bucketSuffix}` });
       }
     }
-    if (writers.length !== users.size) throw new Error(`writers not named <prefix>-<writer>: ${[...users.keys()].join(", ")}`);
+    const readers = new Map(stacks.map((stack) => [stack, users.get(`${PREFIX[stack]}-hub-reader`)]));
+    if (writers.length + readers.size !== users.size) throw new Error(`users not named <prefix>-<writer> or <prefix>-hub-reader: ${[...users.keys()].join(", ")}`);
     return {
       rgw,
       plan,
       users,
       writers,
       admin: rgw.s3(rgw.admin),
+      reader(stack = "homelab") {
+        const r = readers.get(stack);
+        if (!r) throw new Error(`stack ${stack} renders no hub reader`);
+        return r;
+      },
       writer(key, stack = "homelab") {
         const w = writers.find((x) => x.key === key && x.stack === stack);
         if (!w) throw new Error(`stack ${stack} renders no writer for path ${key}`);

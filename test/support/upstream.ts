@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parser } from "@prometheus-io/lezer-promql";
 import type { MetricFact, MetricFixture, TfFixture } from "../../tools/upstream/extract";
+import { HUB_METRICS } from "../../components/hub-status/metrics";
 
 export const FIXTURES = path.resolve(__dirname, "../fixtures/upstream");
 const read = <T>(file: string): T => JSON.parse(fs.readFileSync(path.join(FIXTURES, file), "utf8")) as T;
@@ -20,6 +21,7 @@ export const terraformMinio = (): TfFixture => read<TfFixture>("terraform-provid
 export const OWN_METRICS: Record<string, MetricFact & { madeBy: string }> = {
   up: { type: "gauge", labels: [], madeBy: "Prometheus, one per scrape target" },
   etcd_offload_last_success_timestamp_seconds: { type: "gauge", labels: ["node"], madeBy: "components/etcd-offload/etcd-offload.sh (textfile)" },
+  ...Object.fromEntries(Object.entries(HUB_METRICS).map(([name, m]) => [name, { type: "gauge", labels: m.labels, madeBy: "components/hub-status/hub-exporter.sh (facts.jq)" }])),
 };
 
 /**

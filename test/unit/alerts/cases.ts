@@ -72,6 +72,10 @@ export function alertCases(apps: string, volsyncNs = "home"): Record<string, Ale
     { series: 'up{job="minio-hub",instance="10.10.10.209:9000",minio_metrics="node"}', values: `${node}x20` },
     ...(bucket === undefined ? [] : [{ series: 'up{job="minio-hub",instance="10.10.10.209:9000",minio_metrics="bucket"}', values: `${bucket}x20` }]),
   ];
+  const hubLabels = { path: "postgres", bucket: "homelab-backup-postgres" };
+  const hubSeries = (metric: string, values: string): Series[] => [
+    { series: `${metric}{path="postgres",bucket="homelab-backup-postgres",job="hub-exporter",namespace="monitoring"}`, values },
+  ];
   return {
     MinioCapacityHigh: { firing: { series: capacity(10), at: "35m", labels: { job: "minio-hub" }, value: "90" }, silent: { series: capacity(50), at: "35m" } },
     MinioScrapeDown: {
@@ -141,6 +145,21 @@ export function alertCases(apps: string, volsyncNs = "home"): Record<string, Ale
     },
     VolsyncVerifyFailed: failedCases(VOLSYNC_NS, "volsync-verify"),
     VolsyncVerifyStale: staleCases(VOLSYNC_NS, "volsync-verify", 26),
+    BackupHubStale: {
+      firing: { series: [...hubSeries("backup_hub_max_age_seconds", "93600x30"), ...hubSeries("backup_hub_newest_backup_timestamp_seconds", "-100000x30")], at: "20m", labels: hubLabels },
+      silent: { series: [...hubSeries("backup_hub_max_age_seconds", "93600x30"), ...hubSeries("backup_hub_newest_backup_timestamp_seconds", "0x30")], at: "20m" },
+      // listed, but nothing committed (or the bucket cannot be listed): only the expectation exists
+      never: { series: hubSeries("backup_hub_max_age_seconds", "93600x30"), at: "20m", labels: hubLabels },
+    },
+    RestoreDrillSlow: {
+      firing: { series: hubSeries("backup_hub_drill_last_restore_seconds", "4000x20"), at: "10m", labels: hubLabels, value: "4k" },
+      silent: { series: hubSeries("backup_hub_drill_last_restore_seconds", "120x20"), at: "10m" },
+    },
+    BackupHubExporterDown: {
+      firing: { series: [{ series: 'backup_hub_collect_timestamp_seconds{job="hub-exporter",namespace="monitoring"}', values: "0x45" }], at: "40m", labels: {} },
+      silent: { series: [{ series: 'backup_hub_collect_timestamp_seconds{job="hub-exporter",namespace="monitoring"}', values: "0+60x45" }], at: "40m" },
+      never: { series: [], at: "15m", labels: { job: "hub-exporter" } },
+    },
     KopiaServerDown: {
       firing: { series: kopiaUi(0), at: "20m", labels: { namespace: VOLSYNC_NS, deployment: "kopia-ui" } },
       silent: { series: kopiaUi(1), at: "20m" },
@@ -155,8 +174,12 @@ export const CONTRACT_ALERTS = [
   "VeleroBackupStale", "PostgresBackupFailed", "PostgresBackupStale", "PostgresRestoreDrillFailed", "PostgresRestoreDrillStale",
   "RgwMirrorFailed", "RgwMirrorStale", "EtcdOffloadStale", "VolsyncBackupFailed", "VolsyncBackupStale", "VolsyncRestoreStuck", "VolsyncMoverJobFailed",
 ];
-/** Names added to contract 4 by issue #10 (README "Monitoring and alerts" lists them). */
-export const EXTENDED_ALERTS = ["VeleroBackupValidationFailed", "VolsyncVerifyFailed", "VolsyncVerifyStale", "KopiaServerDown"];
+/** Names added to contract 4 by issues #10 and #12 (README "Monitoring and alerts" lists them). */
+export const EXTENDED_ALERTS = [
+  "VeleroBackupValidationFailed", "VolsyncVerifyFailed", "VolsyncVerifyStale", "KopiaServerDown",
+  // issue #12: what is committed on the hub (hub exporter)
+  "BackupHubStale", "RestoreDrillSlow", "BackupHubExporterDown",
+];
 /** Extra case sets tested against an alert of another name (key → alert). */
 export const CASE_ALIASES: Record<string, string> = {
   MinioScrapeDownOneEndpointMissing: "MinioScrapeDown",

@@ -45,7 +45,10 @@ describe("parseConfig", () => {
       nodeAgentResources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } },
       resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
     });
-    expect(c.monitoring).toEqual({ selectorLabels: { release: "kube-prometheus-stack" }, runbookBaseUrl: "https://github.com/homelab-backups/homelab-backups/blob/main/docs/runbook.md" });
+    expect(c.monitoring).toEqual({
+      selectorLabels: { release: "kube-prometheus-stack" }, runbookBaseUrl: "https://github.com/homelab-backups/homelab-backups/blob/main/docs/runbook.md",
+      restoreBudgetSeconds: 3600, hubExporterIntervalSeconds: 300,
+    });
   });
 
   interface Row { name: string; values: Record<string, unknown>; expected: string[]; secrets?: SecretPresence }

@@ -5,7 +5,7 @@
  */
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { BACKUP_PATHS, PATH_KEYS, PathKey, TEMP_PREFIX } from "../../../components/lib/backup-paths";
-import { PathPlan, hubPlan } from "../../../components/minio-hub";
+import { PathPlan, hubPlan, readerPlan } from "../../../components/minio-hub";
 import { PolicyDocument } from "../../../components/minio-hub/policies";
 
 const ACCOUNT = "123456789012";
@@ -100,6 +100,36 @@ describe.each(PATH_KEYS)("writer policy for %s", (key) => {
       }
       for (const r of st.Resource) expect([bucketArn(own), `${bucketArn(own)}/*`, `${bucketArn(own)}/${TEMP_PREFIX}*`]).toContain(r);
     }
+  });
+});
+
+describe("the hub reader's policy (hub exporter, npm run status)", () => {
+  const reader = readerPlan({ bucketPrefix: "homelab-backup" }, plans);
+  it("is named <prefix>-hub-reader and covers exactly the served buckets", () => {
+    expect([reader.user, reader.policyName]).toEqual(["homelab-backup-hub-reader", "homelab-backup-hub-reader-read"]);
+    expect(reader.policy.Statement.flatMap((st) => st.Resource)).toEqual([...plans.map((p) => bucketArn(p.bucket)), ...plans.map((p) => `${bucketArn(p.bucket)}/*`)]);
+  });
+
+  it.each(plans.map((p) => p.bucket))("may list and read %s", async (bucket) => {
+    for (const [action, resource] of [["s3:ListBucket", bucketArn(bucket)], ["s3:GetBucketLocation", bucketArn(bucket)], ["s3:GetObject", objectArn(bucket, committedKey)]]) {
+      expect(`${action}: ${await decide(reader.policy, action, resource)}`).toBe(`${action}: Allowed`);
+    }
+  });
+
+  it.each(plans.map((p) => p.bucket))("may change nothing in %s", async (bucket) => {
+    for (const [action, resource] of [
+      ["s3:PutObject", objectArn(bucket, committedKey)], ["s3:DeleteObject", objectArn(bucket, committedKey)], ["s3:DeleteObjectVersion", objectArn(bucket, committedKey)],
+      ["s3:GetObjectVersion", objectArn(bucket, committedKey)], ["s3:ListBucketVersions", bucketArn(bucket)], ["s3:AbortMultipartUpload", objectArn(bucket, committedKey)],
+      ["s3:PutBucketVersioning", bucketArn(bucket)], ["s3:PutLifecycleConfiguration", bucketArn(bucket)], ["s3:PutBucketPolicy", bucketArn(bucket)],
+      ["s3:DeleteBucket", bucketArn(bucket)], ["s3:CreateBucket", bucketArn("homelab-backup-new")], ["iam:CreateAccessKey", `arn:aws:iam::${ACCOUNT}:user/reader`],
+    ]) {
+      expect(`${action}: ${await decide(reader.policy, action, resource)}`).toBe(`${action}: ImplicitlyDenied`);
+    }
+  });
+
+  it("reads nothing outside the served buckets", async () => {
+    expect(await decide(reader.policy, "s3:GetObject", objectArn("other-bucket", committedKey))).toBe("ImplicitlyDenied");
+    expect(await decide(reader.policy, "s3:ListBucket", bucketArn("other-bucket"))).toBe("ImplicitlyDenied");
   });
 });
 

@@ -3,7 +3,7 @@
  * runStack sets mocks before the program is imported; every assertion is on what the mock recorded.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { hubPlan } from "../../../components/minio-hub";
+import { hubPlan, readerPlan } from "../../../components/minio-hub";
 import { RunResult, isSecretValue, revealSecrets } from "../../../tools/pulumi-mocks";
 import { runStack } from "../../support/program";
 
@@ -47,15 +47,22 @@ describe("MinIO hub in the homelab stack", () => {
     expect(ilm["homelab-backup-rgw"]).toEqual(noncurrentOnly);
   });
 
-  it("creates one user, one policy and one attachment per writer, wired to each other", () => {
+  it("creates one user, one policy and one attachment per writer and for the hub reader, wired to each other", () => {
     const users = run.recorder.byType(T.user).map((u) => u.inputs.name).sort();
     expect(users).toEqual([
-      "homelab-backup-etcd-offload", "homelab-backup-postgres-backup", "homelab-backup-rgw-mirror", "homelab-backup-velero",
+      "homelab-backup-etcd-offload", "homelab-backup-hub-reader", "homelab-backup-postgres-backup", "homelab-backup-rgw-mirror", "homelab-backup-velero",
     ]);
+    const policyOf = (u: unknown) => (u === "homelab-backup-hub-reader" ? `${u}-read` : `${u}-write`);
     const policies = run.recorder.byType(T.policy).map((p) => p.inputs.name).sort();
-    expect(policies).toEqual(users.map((u) => `${u}-write`));
+    expect(policies).toEqual(users.map(policyOf));
     const attachments = run.recorder.byType(T.attachment).map((a) => `${a.inputs.userName}->${a.inputs.policyName}`).sort();
-    expect(attachments).toEqual(users.map((u) => `${u}->${u}-write`));
+    expect(attachments).toEqual(users.map((u) => `${u}->${policyOf(u)}`));
+  });
+
+  it("gives the hub reader exactly the pure reader plan's policy: list and read the served buckets", () => {
+    const plan = hubPlan({ bucketPrefix: "homelab-backup", paths: ["velero", "postgres", "rgwMirror", "etcdOffload"], retentionDays: 14 });
+    const recorded = run.recorder.byType(T.policy).find((p) => p.inputs.name === "homelab-backup-hub-reader-read");
+    expect(JSON.parse(recorded?.inputs.policy as string)).toEqual(readerPlan({ bucketPrefix: "homelab-backup" }, plan).policy);
   });
 
   it("registers exactly the policy documents the pure plan builds (what the simulator tests prove)", () => {
@@ -69,7 +76,7 @@ describe("MinIO hub in the homelab stack", () => {
     for (const type of Object.values(T)) {
       for (const r of run.recorder.byType(type)) {
         expect(r.parent).toBe("hub");
-        expect(r.name).toMatch(/^hub-(velero|postgres|rgw|etcd)-(bucket|versioning|lifecycle|writer|policy|attachment)$/);
+        expect(r.name).toMatch(/^hub-((velero|postgres|rgw|etcd)-(bucket|versioning|lifecycle|writer|policy|attachment)|reader(-policy|-attachment)?)$/);
       }
     }
   });

@@ -76,11 +76,11 @@ describe("npm run synth", () => {
       "warning: [runtime] etcdOffload node k3s-cp-1 still has the placeholder host key; pin the output of `ssh-keyscan -t ed25519 <host>` (the push will refuse the real host until then)",
     ]);
     expect(res.status).toBe(0);
-    expect(res.stdout).toContain("synth homelab: 73 resources -> out/homelab/");
+    expect(res.stdout).toContain("synth homelab: 84 resources -> out/homelab/");
     expect(res.stdout).toMatch(/^\s+4 {2}minio:index\/s3Bucket:S3Bucket$/m);
     expect(res.stdout).toMatch(/^\s+3 {2}kubernetes:batch\/v1:CronJob$/m);
     expect(res.stdout).toMatch(/^\s+2 {2}command:remote:Command$/m);
-    expect(res.stdout).toContain("artifacts: resources.json, k8s/ 17, helm/ 1, prometheus/ 5, scripts/ 8, systemd/ 2, grafana/dashboards/ 3, grafana/rules/ 5, minio/policies/ 4");
+    expect(res.stdout).toContain("artifacts: resources.json, k8s/ 23, helm/ 1, prometheus/ 6, scripts/ 10, systemd/ 2, grafana/dashboards/ 3, grafana/rules/ 6, minio/policies/ 5");
     const files = listFiles(path.join(dir, "out/homelab"));
     expect(files.filter((f) => f.startsWith("k8s/") && !f.includes("ConfigMap"))).toEqual([
       "k8s/_cluster.Namespace.velero.yaml",
@@ -89,9 +89,13 @@ describe("npm run synth", () => {
       "k8s/apps.CronJob.rgw-mirror.yaml",
       "k8s/apps.Secret.postgres-backup-hub.yaml",
       "k8s/apps.Secret.rgw-mirror-hub.yaml",
+      "k8s/monitoring.Deployment.hub-exporter.yaml",
       "k8s/monitoring.Endpoints.minio-hub.yaml",
-      ...["etcd-offload", "minio", "postgres", "rgw-mirror", "velero"].map((g) => `k8s/monitoring.PrometheusRule.homelab-backups-${g}.yaml`),
+      ...["etcd-offload", "hub", "minio", "postgres", "rgw-mirror", "velero"].map((g) => `k8s/monitoring.PrometheusRule.homelab-backups-${g}.yaml`),
+      "k8s/monitoring.Secret.hub-exporter-hub.yaml",
+      "k8s/monitoring.Service.hub-exporter.yaml",
       "k8s/monitoring.Service.minio-hub.yaml",
+      "k8s/monitoring.ServiceMonitor.hub-exporter.yaml",
       "k8s/monitoring.ServiceMonitor.minio-hub.yaml",
       "k8s/velero.Secret.velero-hub-credentials.yaml",
     ]);
@@ -102,6 +106,7 @@ describe("npm run synth", () => {
       "backup-lib.sh": "components/lib", "pg-backup.sh": "components/postgres-backup", "pg-lib.sh": "components/postgres-backup",
       "pg-restore-drill.sh": "components/postgres-backup", "rgw-mirror.sh": "components/rgw-mirror", "etcd-offload.sh": "components/etcd-offload",
       "install.sh": "components/etcd-offload", "uninstall.sh": "components/etcd-offload",
+      "hub-exporter.sh": "components/hub-status", "hub-facts.sh": "components/hub-status",
     };
     expect(files.filter((f) => f.startsWith("scripts/")).sort()).toEqual(Object.keys(sources).map((s) => `scripts/${s}`).sort());
     for (const [script, dirName] of Object.entries(sources)) {
@@ -109,17 +114,18 @@ describe("npm run synth", () => {
     }
     expect(files.filter((f) => !f.startsWith("k8s/") && !f.startsWith("scripts/") && !f.startsWith("systemd/"))).toEqual([
       ...["minio", "overview", "velero"].map((d) => `grafana/dashboards/homelab-backups-${d}.json`),
-      ...["etcd-offload", "minio", "postgres", "rgw-mirror", "velero"].map((g) => `grafana/rules/homelab-backups-${g}.json`),
+      ...["etcd-offload", "hub", "minio", "postgres", "rgw-mirror", "velero"].map((g) => `grafana/rules/homelab-backups-${g}.json`),
       "helm/velero.values.yaml",
       "minio/policies/homelab-backup-etcd-offload-write.json",
+      "minio/policies/homelab-backup-hub-reader-read.json",
       "minio/policies/homelab-backup-postgres-backup-write.json",
       "minio/policies/homelab-backup-rgw-mirror-write.json",
       "minio/policies/homelab-backup-velero-write.json",
-      ...["etcd-offload", "minio", "postgres", "rgw-mirror", "velero"].map((g) => `prometheus/homelab-backups-${g}.rules.yaml`),
+      ...["etcd-offload", "hub", "minio", "postgres", "rgw-mirror", "velero"].map((g) => `prometheus/homelab-backups-${g}.rules.yaml`),
       "resources.json",
     ]);
     const resources = JSON.parse(fs.readFileSync(path.join(dir, "out/homelab/resources.json"), "utf8"));
-    expect(resources).toHaveLength(73);
+    expect(resources).toHaveLength(84);
     for (const r of resources) expect(Object.keys(r).sort()).toEqual(["inputs", "name", "parent", "type"]);
     expect(resources.find((r: { name: string }) => r.name === "minio").inputs.minioPassword).toBe("[secret]");
   });
