@@ -8,6 +8,7 @@ import { TOOLBOX_UID } from "../../components/lib/kubernetes";
 import { POSTGRES_SCRIPTS } from "../../components/postgres-backup/scripts";
 import { RGW_SCRIPTS } from "../../components/rgw-mirror/scripts";
 import { VOLSYNC_SCRIPTS } from "../../components/volsync/scripts";
+import { HUB_STATUS_FILES } from "../../components/hub-status/scripts";
 import { ROOT } from "../support/program";
 
 const dockerfile = fs.readFileSync(path.join(ROOT, "images/backup-toolbox/Dockerfile"), "utf8");
@@ -20,17 +21,18 @@ const PROVIDED_BY: Record<string, string> = {
   pg_dumpall: "base", psql: "base", pg_isready: "base", bash: "base", sha256sum: "base", mkfifo: "base",
   tee: "base", tail: "base", sed: "base", awk: "base",
   sort: "base", comm: "base", wc: "base",
-  zstd: "zstd", rclone: "rclone", jq: "jq", curl: "curl", kopia: "kopia",
+  date: "base",
+  zstd: "zstd", rclone: "rclone", jq: "jq", curl: "curl", kopia: "kopia", socat: "socat",
 };
 
 describe("images/backup-toolbox", () => {
-  const required = [...new Set([...POSTGRES_SCRIPTS, ...RGW_SCRIPTS, ...VOLSYNC_SCRIPTS].flatMap((s) => {
+  const required = [...new Set([...POSTGRES_SCRIPTS, ...RGW_SCRIPTS, ...VOLSYNC_SCRIPTS, ...HUB_STATUS_FILES].flatMap((s) => {
     const text = fs.readFileSync(s, "utf8");
     return [...text.matchAll(/^require_commands (.+)$/gm)].flatMap((m) => m[1].split(/\s+/));
   }))].sort();
 
   it("finds the scripts' required commands", () => {
-    expect(required).toEqual(expect.arrayContaining(["pg_dumpall", "psql", "zstd", "rclone", "jq", "kopia", "curl"]));
+    expect(required).toEqual(expect.arrayContaining(["pg_dumpall", "psql", "zstd", "rclone", "jq", "kopia", "curl", "socat"]));
   });
 
   it.each(required)("provides %s", (cmd) => {
