@@ -5,15 +5,17 @@
 # Input:  {now: <epoch s>, paths: [{path, bucket, enabled, kind, prefix?, maxAgeSeconds,
 #          listing: [rclone lsjson -R --use-server-modtime entries] | null, error?: "...",
 #          drill?: <the newest _drills/ report, parsed> | null}]}
-#   kind: postgres | etcd | kopia (velero, volsync) | mirror (rgwMirror)
+#   kind: postgres | etcd | velero | kopia (volsync) | mirror (rgwMirror)
 # Output: {now, paths: [{path, bucket, verdict: OK|STALE|MISSING|DISABLED, reason, newest: {key,
 #          time, bytes} | null, listable, ageSeconds, objects, bytes, maxAgeSeconds, nodes?: {<node>: newest},
 #          drill: {time, result, restoreSeconds, backup} | null}]}
 #
 # Committed means: postgres — a <prefix>/YYYY/MM/DD/full.sql.zst (the newest day, as the drill
 # picks) whose .sha256 marker exists and is not older than it (a dump rewritten after its marker is not the dump the marker describes); etcd —
-# a snapshot with the same rule for its .sha256, per node; kopia — any object (the repository is
-# written by every backup); mirror — a run report under _reports/.
+# a snapshot with the same rule for its .sha256, per node; velero — a backups/<name>/velero-backup.json
+# whose backups/<name>/<name>.tar.gz exists (Velero v1.18.1 pkg/persistence: metadata, then contents;
+# it deletes the metadata when the contents fail); kopia — any object (the repository is written by
+# every snapshot); mirror — a run report under _reports/.
 
 def epoch: sub("\\.[0-9]+"; "") | fromdateiso8601;
 
@@ -35,6 +37,13 @@ def postgres_newest($p):
   | committed($all)
   | if length == 0 then null else max_by(.key) end;
 
+def velero_backups:
+  files as $all
+  | ($all | map(.key) | map({key: ., value: true}) | from_entries) as $has
+  | $all
+  | map(select(.key | test("^backups/[^/]+/velero-backup\\.json$")))
+  | map(select((.key | split("/")[1]) as $n | $has["backups/\($n)/\($n).tar.gz"] // false));
+
 def etcd_snapshots:
   files as $all
   | $all
@@ -55,6 +64,7 @@ def path_facts($now):
       ($p.listing | files) as $all
       | (if $p.kind == "postgres" then $p.listing | postgres_newest($p)
          elif $p.kind == "etcd" then $p.listing | etcd_snapshots | newest
+         elif $p.kind == "velero" then $p.listing | velero_backups | newest
          elif $p.kind == "mirror" then $all | map(select(.key | startswith("_reports/"))) | newest
          else $all | newest end) as $newest
       | {

@@ -8,7 +8,7 @@ import { maxCronGapHours } from "../../config/validators";
 import { StackConfig } from "../../config/schema";
 
 /** How facts.jq finds a path's newest committed backup. */
-export type FactsKind = "postgres" | "etcd" | "kopia" | "mirror";
+export type FactsKind = "postgres" | "etcd" | "velero" | "kopia" | "mirror";
 
 export interface HubPath {
   path: PathKey;
@@ -21,7 +21,7 @@ export interface HubPath {
   maxAgeSeconds: number;
 }
 
-const KIND: Record<PathKey, FactsKind> = { velero: "kopia", postgres: "postgres", rgwMirror: "mirror", etcdOffload: "etcd", volsync: "kopia" };
+const KIND: Record<PathKey, FactsKind> = { velero: "velero", postgres: "postgres", rgwMirror: "mirror", etcdOffload: "etcd", volsync: "kopia" };
 
 /** Slack on top of a schedule's largest gap (a run may start late and take a while). */
 export const STALE_SLACK_HOURS = 2;

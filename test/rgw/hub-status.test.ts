@@ -200,3 +200,17 @@ describe("npm run status", () => {
     expect(res.stderr).toContain("status: BACKUP_S3_ACCESS_KEY_ID is not set");
   }, 60_000);
 });
+
+describe("velero on the hub", () => {
+  it("counts a backup whose velero-backup.json has its tarball, not one whose contents never landed", async () => {
+    const w = hub.writer("velero");
+    const put = (key: string) => hub.rgw.s3(w).send(new PutObjectCommand({ Bucket: w.bucket, Key: key, Body: key }));
+    await put("backups/daily-1/velero-backup.json");
+    await put("backups/daily-1/daily-1.tar.gz");
+    await put("kopia/apps/kopia.repository");
+    expect(facts().velero).toMatchObject({ verdict: "OK", newest: { key: "backups/daily-1/velero-backup.json" } });
+    await new Promise((r) => setTimeout(r, 1100));
+    await put("backups/daily-2/velero-backup.json"); // metadata first; the contents upload failed
+    expect(facts().velero.newest?.key).toBe("backups/daily-1/velero-backup.json");
+  });
+});
