@@ -36,7 +36,7 @@ export interface PathFacts {
   objects?: number;
   bytes?: number;
   maxAgeSeconds: number;
-  drill: { time: number | null; result: string; restoreSeconds: number; backup: string } | null;
+  drill: { time: number | null; result: string; restoreSeconds: number | null; backup: string | null; reason: string | null } | null;
 }
 export interface Facts { now: number; paths: PathFacts[] }
 
@@ -65,7 +65,7 @@ export function table(facts: Facts): string {
       p.ageSeconds != null ? age(p.ageSeconds) : "-",
       p.newest ? size(p.newest.bytes) : "-",
       drill,
-      p.drill ? `${p.drill.restoreSeconds}s` : "-",
+      p.drill?.restoreSeconds != null ? `${p.drill.restoreSeconds}s` : "-",
       p.verdict + (p.reason ? `: ${p.reason}` : ""),
     ]);
   }

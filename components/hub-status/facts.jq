@@ -82,7 +82,7 @@ def path_facts($now):
   | .maxAgeSeconds = $p.maxAgeSeconds
   | .drill = (if $p.drill == null then null
               else {time: ($p.drill.finishedAt // null | if . == null then null else epoch end), result: $p.drill.result,
-                    restoreSeconds: $p.drill.restoreSeconds, backup: $p.drill.backup} end);
+                    restoreSeconds: ($p.drill.restoreSeconds // null), backup: ($p.drill.backup // null), reason: ($p.drill.reason // null)} end);
 
 def facts: .now as $now | {now: $now, paths: [.paths[] | path_facts($now)]};
 
@@ -107,6 +107,6 @@ def prometheus($collectSeconds):
     family("backup_hub_etcd_node_newest_snapshot_timestamp_seconds"; "Upload time of each node's newest committed etcd snapshot"; [$on[] | . as $p | (.nodes // {}) | to_entries[] | sample("backup_hub_etcd_node_newest_snapshot_timestamp_seconds"; {path: $p.path, bucket: $p.bucket, node: .key}; .value.time)]),
     family("backup_hub_drill_last_timestamp_seconds"; "Finish time of the newest restore-drill report"; [$on[] | select(.drill != null and .drill.time != null) | sample("backup_hub_drill_last_timestamp_seconds"; {path, bucket}; .drill.time)]),
     family("backup_hub_drill_last_success"; "1 when the newest restore-drill report says ok"; [$on[] | select(.drill != null) | sample("backup_hub_drill_last_success"; {path, bucket}; (if .drill.result == "ok" then 1 else 0 end))]),
-    family("backup_hub_drill_last_restore_seconds"; "Restore time of the newest restore drill: the measured RTO"; [$on[] | select(.drill != null) | sample("backup_hub_drill_last_restore_seconds"; {path, bucket}; .drill.restoreSeconds)]),
+    family("backup_hub_drill_last_restore_seconds"; "Restore time of the newest restore drill: the measured RTO"; [$on[] | select(.drill != null and .drill.restoreSeconds != null) | sample("backup_hub_drill_last_restore_seconds"; {path, bucket}; .drill.restoreSeconds)]),
     family("backup_hub_collect_timestamp_seconds"; "When the exporter last listed the hub"; [sample("backup_hub_collect_timestamp_seconds"; {}; $now)]),
     family("backup_hub_collect_duration_seconds"; "How long the last listing of every bucket took"; [sample("backup_hub_collect_duration_seconds"; {}; $collectSeconds)]);

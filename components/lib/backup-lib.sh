@@ -8,8 +8,11 @@ log() {
   printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"
 }
 
-# Logs a one-line cause and exits non-zero (default 1).
+# Logs a one-line cause and exits non-zero (default 1). The cause stays in FAILED_CAUSE for the
+# script's cleanup_hook (e.g. a failure report).
 die() {
+  # shellcheck disable=SC2034 # read by the sourcing script's cleanup_hook
+  FAILED_CAUSE="$1"
   log "FAILED: $1"
   exit "${2:-1}"
 }

@@ -5,7 +5,8 @@
 # it, verifies the sha256 before touching PostgreSQL, restores it into an isolated scratch server
 # under ON_ERROR_STOP, checks pg_dumpall's completion line, then runs smoke checks: SELECT 1, every
 # EXPECTED_DATABASES present, per-database table counts equal to the backup's manifest. Ends with a
-# one-line summary, also uploaded as JSON to <prefix>/_drills/.
+# one-line summary, also uploaded as JSON to <prefix>/_drills/ — a failed drill too, once the hub
+# could be listed ({result: "failed", reason}), so the hub holds the last drill's real result.
 #
 # Log markers: "sha256 OK", "restore OK", "smoke OK"; failures: "sha256 mismatch",
 # "no committed backup", "dump incomplete", "missing database <name>".
@@ -30,6 +31,20 @@ require_commands psql pg_isready zstd rclone jq sha256sum mkfifo tee tail awk
 
 started_ns="$(now_ns)"
 make_work_dir "${DRILL_WORK_DIR:-${TMPDIR:-/tmp}}"
+hub_listed=0
+reported=0
+key=""
+# On a failure after the hub was listed, the drill's result goes to the hub as well.
+cleanup_hook() {
+  ((hub_listed == 1 && reported == 0)) || return 0
+  jq -n --arg reason "${FAILED_CAUSE:-exited before finishing}" --arg backup "$key" --arg finishedAt "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+    --argjson totalSeconds "$(seconds_since "$started_ns")" \
+    '{result: "failed", reason: $reason, backup: (if $backup == "" then null else $backup end), totalSeconds: $totalSeconds, finishedAt: $finishedAt}' \
+    >"$WORK/failure.json"
+  # quiet when it works: the FAILED line stays the last line of the log
+  rclone rcat "${HUB}/${BACKUP_PREFIX}/_drills/$(date -u +%Y-%m-%dT%H%M%SZ).json" <"$WORK/failure.json" 2>/dev/null ||
+    log "could not upload the failure report to ${BACKUP_PREFIX}/_drills/"
+}
 
 # --- pick the newest committed backup ----------------------------------------------------------
 phase_ns="$(now_ns)"
@@ -37,7 +52,7 @@ phase_ns="$(now_ns)"
 # CommonPrefixes, which some S3 stand-ins (s3rver) do not return, and costs a request per day.
 listing="$(rclone lsf -R --fast-list --files-only "${HUB}/${BACKUP_PREFIX}/" 2>"$WORK/list.err")" ||
   die "cannot list ${BACKUP_PREFIX}/ on the hub: $(rclone_cause "$WORK/list.err")"
-key=""
+hub_listed=1
 while read -r day; do
   [[ -n "$day" ]] || continue
   if grep -qxF "${day}/full.sql.zst.sha256" <<<"$listing"; then
@@ -136,5 +151,6 @@ summary="$(jq -n --arg backup "$key" --argjson bytes "$bytes" --argjson database
   '{result: "ok", backup: $backup, bytes: $bytes, databasesRestored: $databases, restoreSeconds: $restoreSeconds,
     totalSeconds: $totalSeconds, finishedAt: $finishedAt}')"
 report="${BACKUP_PREFIX}/_drills/$(date -u +%Y-%m-%dT%H%M%SZ).json"
+reported=1
 rclone rcat "${HUB}/${report}" <<<"$summary" 2>"$WORK/report.err" || die "could not upload the drill report ${report}: $(rclone_cause "$WORK/report.err")"
 log "drill OK backup=${key} bytes=${bytes} databases=${#restored[@]} restore_seconds=${restore_seconds} report=${report}"

@@ -30,7 +30,7 @@ const config = parseStackConfig(ROOT, "homelab");
 const paths: HubPath[] = hubPaths(config);
 
 interface Row { path: string; bucket: string; verdict: string; reason: string; newest: { key: string; time: number; bytes: number } | null; objects?: number;
-  drill: { result: string; restoreSeconds: number } | null; nodes?: Record<string, { key: string }> }
+  drill: { result: string; restoreSeconds: number | null; reason?: string | null } | null; nodes?: Record<string, { key: string }> }
 function facts(pathsJson: HubPath[] = paths): Record<string, Row> {
   const res = runScript(statusScripts, "hub-facts.sh", { ...s3Env(reader, ""), HUB_PATHS: JSON.stringify(pathsJson) });
   if (res.status !== 0) throw new Error(res.output);
@@ -213,4 +213,26 @@ describe("velero on the hub", () => {
     await put("backups/daily-2/velero-backup.json"); // metadata first; the contents upload failed
     expect(facts().velero.newest?.key).toBe("backups/daily-1/velero-backup.json");
   });
+});
+
+describe("a failed restore drill on the hub", () => {
+  // today's dump was rewritten after its marker above: the drill, which restores the newest day with a
+  // marker, must refuse it — and the hub must say so.
+  it("reports its cause to _drills/, and the facts and metrics show the failure", async () => {
+    const pgW = hub.writer("postgres");
+    const scratch = await startPostgres({ superuser: "drilladmin" });
+    try {
+      const res = runScript(scripts.postgres, scriptName.drill, { ...s3Env(pgW, pgW.bucket), ...scratch.env(), BACKUP_PREFIX: PG_PREFIX, EXPECTED_DATABASES: "appdb" });
+      expect(res.status).not.toBe(0);
+      expect(res.output.trim().split("\n").pop()).toMatch(/FAILED: sha256 mismatch for postgresql-18\/\S+\/full\.sql\.zst: .*; PostgreSQL not touched$/);
+    } finally {
+      await scratch.stop();
+    }
+    const f = facts();
+    expect(f.postgres.drill).toMatchObject({ result: "failed", restoreSeconds: null });
+    expect(f.postgres.drill?.reason).toMatch(/^sha256 mismatch for /);
+    const metrics = run("jq", ["-r", "-L", statusScripts, 'include "facts"; prometheus(1)'], { input: JSON.stringify({ now: 1, paths: Object.values(f) }) });
+    expect(metrics.stdout).toContain('backup_hub_drill_last_success{path="postgres",bucket="homelab-backup-postgres"} 0');
+    expect(metrics.stdout).not.toMatch(/^backup_hub_drill_last_restore_seconds\{path="postgres"/m);
+  }, 90_000);
 });

@@ -142,8 +142,13 @@ describe("pg-restore-drill.sh under faults", () => {
     expect(res.output).toMatch(/FAILED: psql 15\.\d+ is older than the dump's pg_dumpall 17\.6; use a toolbox image with PostgreSQL client >= 17/);
   });
 
-  it("never writes to a bucket it only reads, except its drill report", () => {
-    expect(keysIn(s3, "flipped").filter((k) => k.includes("_drills"))).toEqual([]);
+  it("writes nothing but its drill report: a failed drill reports its cause too", () => {
+    const reports = keysIn(s3, "flipped").filter((k) => k.includes("_drills"));
+    expect(reports).toHaveLength(1);
+    const report = JSON.parse(readObject(s3, "flipped", reports[0]).toString("utf8"));
+    expect(report).toMatchObject({ result: "failed", backup: `${todayDir()}/full.sql.zst` });
+    expect(report.reason).toMatch(/^sha256 mismatch for /);
+    expect(keysIn(s3, "flipped").filter((k) => !k.startsWith(`${todayDir()}/`) && !k.includes("_drills"))).toEqual([]);
     expect(keysIn(s3, "pgboot").filter((k) => k.includes("_drills"))).toHaveLength(1);
   });
 });
