@@ -11,7 +11,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { scriptBundle } from "../components/lib/scripts";
+import { scriptBundle, writeBundle } from "../components/lib/scripts";
 import { HUB_STATUS_FILES } from "../components/hub-status/scripts";
 import { ConfigError } from "../config/schema";
 import { hubPaths } from "../components/hub-status/paths";
@@ -22,7 +22,7 @@ const ROOT = path.resolve(__dirname, "..");
 /** The hub-status bundle as deployed (hub-facts.sh, facts.jq and backup-lib.sh side by side) in a temp dir. */
 function stageBundle(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hub-status-"));
-  for (const [name, content] of Object.entries(scriptBundle(HUB_STATUS_FILES).files)) fs.writeFileSync(path.join(dir, name), content, { mode: 0o755 });
+  writeBundle(scriptBundle(HUB_STATUS_FILES), dir);
   return dir;
 }
 

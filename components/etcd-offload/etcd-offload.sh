@@ -68,8 +68,7 @@ snapshot_intact() {
   [[ "$embedded" == "$actual" ]]
 }
 
-# upload FILE KEY — copies one local file to the hub, logging bytes and seconds.
-# upload FILE KEY [rclone flags...]
+# upload FILE KEY [rclone flags...] — copies one local file to the hub, logging bytes and seconds.
 upload() {
   local t
   t="$(now_ns)"
@@ -116,8 +115,9 @@ while IFS= read -r -d '' path; do
     printf '%s\n' "$sha" >"${STATE_DIRECTORY}/uploaded/${file}"
     uploaded=$((uploaded + 1))
   else
-    first_failure="${first_failure:-upload of ${key}: $(rclone_cause "$WORK/upload.err")}"
-    log "upload of ${key} failed: $(rclone_cause "$WORK/upload.err")"
+    cause="$(rclone_cause "$WORK/upload.err")"
+    first_failure="${first_failure:-upload of ${key}: ${cause}}"
+    log "upload of ${key} failed: ${cause}"
     failed=$((failed + 1))
   fi
 done < <(find "$SNAPSHOT_DIR" -maxdepth 1 -type f -printf '%T@ %p\0' | sort -zn | cut -zd' ' -f2-)
@@ -150,8 +150,9 @@ if [[ "$UPLOAD_TOKEN" == true && -r "$TOKEN_FILE" ]]; then
       log "server token uploaded: ${reason}"
       printf '%s\n' "$token_sha" >"${STATE_DIRECTORY}/server-token.sha256"
     else
-      first_failure="${first_failure:-upload of ${NODE_NAME}/server-token: $(rclone_cause "$WORK/upload.err")}"
-      log "upload of ${NODE_NAME}/server-token failed: $(rclone_cause "$WORK/upload.err")"
+      cause="$(rclone_cause "$WORK/upload.err")"
+      first_failure="${first_failure:-upload of ${NODE_NAME}/server-token: ${cause}}"
+      log "upload of ${NODE_NAME}/server-token failed: ${cause}"
       failed=$((failed + 1))
     fi
   fi

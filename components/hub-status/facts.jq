@@ -29,24 +29,22 @@ def committed($all):
   ($all | map({key: .key, value: .time}) | from_entries) as $t
   | map(select(($t[.key + ".sha256"] // -1) >= .time));
 
+# The kind functions below take the listing's files (`files`, parsed once per bucket).
+
 # the newest day (by its YYYY/MM/DD key, as the restore drill picks) that is committed
 def postgres_newest($p):
-  files as $all
-  | $all
+  . as $all
   | map(select(.key | test("^" + $p.prefix + "/[0-9]{4}/[0-9]{2}/[0-9]{2}/full\\.sql\\.zst$")))
   | committed($all)
   | if length == 0 then null else max_by(.key) end;
 
 def velero_backups:
-  files as $all
-  | ($all | map(.key) | map({key: ., value: true}) | from_entries) as $has
-  | $all
+  (map({key: .key, value: true}) | from_entries) as $has
   | map(select(.key | test("^backups/[^/]+/velero-backup\\.json$")))
   | map(select((.key | split("/")[1]) as $n | $has["backups/\($n)/\($n).tar.gz"] // false));
 
 def etcd_snapshots:
-  files as $all
-  | $all
+  . as $all
   | map(select((.key | test("/[^/]+$")) and (.key | endswith(".sha256") | not) and (.key | endswith("/server-token") | not)))
   | committed($all);
 
@@ -62,9 +60,10 @@ def path_facts($now):
       {path: $p.path, bucket: $p.bucket, verdict: "MISSING", reason: ($p.error // "bucket not listable"), newest: null, listable: false}
     else
       ($p.listing | files) as $all
-      | (if $p.kind == "postgres" then $p.listing | postgres_newest($p)
-         elif $p.kind == "etcd" then $p.listing | etcd_snapshots | newest
-         elif $p.kind == "velero" then $p.listing | velero_backups | newest
+      | (if $p.kind == "etcd" then $all | etcd_snapshots else null end) as $snapshots
+      | (if $p.kind == "postgres" then $all | postgres_newest($p)
+         elif $p.kind == "etcd" then $snapshots | newest
+         elif $p.kind == "velero" then $all | velero_backups | newest
          elif $p.kind == "mirror" then $all | map(select(.key | startswith("_reports/"))) | newest
          else $all | newest end) as $newest
       | {
@@ -76,7 +75,7 @@ def path_facts($now):
         elif .ageSeconds > $p.maxAgeSeconds then .verdict = "STALE" | .reason = "newest committed backup is older than \($p.maxAgeSeconds / 3600 | floor)h"
         else .verdict = "OK" | .reason = "" end
       | if $p.kind == "etcd" then
-          .nodes = ($p.listing | etcd_snapshots | group_by(.key | split("/")[0]) | map({key: (.[0].key | split("/")[0]), value: newest}) | from_entries)
+          .nodes = ($snapshots | group_by(.key | split("/")[0]) | map({key: (.[0].key | split("/")[0]), value: newest}) | from_entries)
         else . end
     end
   | .maxAgeSeconds = $p.maxAgeSeconds
@@ -97,7 +96,6 @@ def family($name; $help; $samples): "# HELP \($name) \($help)", "# TYPE \($name)
 def prometheus($collectSeconds):
   .now as $now
   | [.paths[] | select(.verdict != "DISABLED")] as $on
-  | ($on | map({path, bucket})) as $ids
   | family("backup_hub_bucket_listable"; "1 when the path's bucket could be listed with the reader's credentials"; [$on[] | sample("backup_hub_bucket_listable"; {path, bucket}; (if .listable then 1 else 0 end))]),
     family("backup_hub_newest_backup_timestamp_seconds"; "Upload time of the path's newest committed backup"; [$on[] | select(.newest != null) | sample("backup_hub_newest_backup_timestamp_seconds"; {path, bucket}; .newest.time)]),
     family("backup_hub_newest_backup_bytes"; "Size of the path's newest committed backup"; [$on[] | select(.newest != null) | sample("backup_hub_newest_backup_bytes"; {path, bucket}; .newest.bytes)]),

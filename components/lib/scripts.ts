@@ -24,6 +24,11 @@ export function scriptBundle(paths: string[]): ScriptBundle {
   return { files, hash: bundleHash(files) };
 }
 
+/** Writes a bundle's files side by side into `dir` (executable), as the ConfigMap mounts them. */
+export function writeBundle(bundle: ScriptBundle, dir: string): void {
+  for (const [name, content] of Object.entries(bundle.files)) fs.writeFileSync(path.join(dir, name), content, { mode: 0o755 });
+}
+
 /** The bundle plus one more file (the hash covers it, so a changed file rolls the CronJob too). */
 export function withFile(bundle: ScriptBundle, name: string, content: string): ScriptBundle {
   const files = { ...bundle.files, [name]: content };

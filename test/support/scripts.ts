@@ -4,9 +4,8 @@
  * so nothing from the developer's shell — AWS_CA_BUNDLE included — leaks in.
  */
 import { spawn } from "child_process";
-import * as fs from "fs";
 import * as path from "path";
-import { scriptBundle } from "../../components/lib/scripts";
+import { scriptBundle, writeBundle } from "../../components/lib/scripts";
 import { run, tempDir } from "./proc";
 import { S3Target } from "./rclone";
 
@@ -19,9 +18,7 @@ export interface ScriptRun {
 /** Writes the bundle for `scripts` into a fresh directory; returns that directory. */
 export function stageScripts(scripts: string[]): string {
   const dir = tempDir("scripts");
-  for (const [name, content] of Object.entries(scriptBundle(scripts).files)) {
-    fs.writeFileSync(path.join(dir, name), content, { mode: 0o755 });
-  }
+  writeBundle(scriptBundle(scripts), dir);
   return dir;
 }
 
